@@ -1,0 +1,60 @@
+// Prebuild step for `npm run dev` and `npm run build`. It makes, from node_modules alone:
+//  1. packages/tf/dist/tf.browser.js: tfjs + its WASM and WebGPU backends as one ES module with no
+//     imports, so the browser gets exactly one tfjs instance (see packages/tf/README.md);
+//  2. src/_generated/katex.css: KaTeX's stylesheet with its woff2 fonts inlined, because Framework
+//     bundles stylesheets with esbuild, which has no loader for font files, and fonts from a CDN
+//     would break an offline reader.
+// Each output is rewritten only when its inputs are newer, so repeated runs cost nothing.
+import {build} from "esbuild";
+import {existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from "node:fs";
+import {createRequire} from "node:module";
+import {dirname, join} from "node:path";
+import {fileURLToPath} from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(join(root, "package.json"));
+
+function isFresh(output, inputs) {
+  if (!existsSync(output)) return false;
+  const built = statSync(output).mtimeMs;
+  return inputs.every((input) => statSync(input).mtimeMs <= built);
+}
+
+async function bundleTf() {
+  const entry = join(root, "packages/tf/browser-entry.js");
+  const output = join(root, "packages/tf/dist/tf.browser.js");
+  const inputs = [entry, __filename, require.resolve("@tensorflow/tfjs/package.json")];
+  if (isFresh(output, inputs)) return;
+  await build({
+    entryPoints: [entry],
+    outfile: output,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2020",
+    minify: true,
+    legalComments: "none",
+    logLevel: "warning"
+  });
+  // Framework caches node imports per name@version; drop its copy so the new bundle is served.
+  rmSync(join(root, "src/.observablehq/cache/_node/@vae"), {recursive: true, force: true});
+  console.log(`vendor: wrote ${output} (${(statSync(output).size / 1e6).toFixed(1)} MB)`);
+}
+
+function inlineKatexCss() {
+  const cssPath = require.resolve("katex/dist/katex.min.css");
+  const output = join(root, "src/_generated/katex.css");
+  if (isFresh(output, [cssPath, __filename])) return;
+  const css = readFileSync(cssPath, "utf-8").replace(/src:url\(fonts\/([\w-]+)\.woff2\)[^;}]*/g, (_, name) => {
+    const font = readFileSync(join(dirname(cssPath), "fonts", `${name}.woff2`)).toString("base64");
+    return `src:url(data:font/woff2;base64,${font}) format("woff2")`;
+  });
+  if (/url\(fonts\//.test(css)) throw new Error("vendor: a KaTeX font was left as a relative URL");
+  mkdirSync(dirname(output), {recursive: true});
+  writeFileSync(output, css);
+  console.log(`vendor: wrote ${output} (${(css.length / 1e6).toFixed(1)} MB)`);
+}
+
+const __filename = fileURLToPath(import.meta.url);
+await bundleTf();
+inlineKatexCss();

@@ -1,0 +1,36 @@
+/**
+ * The chapter map: the single list that the sidebar (observablehq.config.ts), the index page and the
+ * browser tests read. A chapter with `ready: false` is listed on the index as coming and is not linked.
+ * Paths are permanent: teachers link to them, so never rename one.
+ */
+export interface Chapter {
+  number: number;
+  title: string;
+  path: string;
+  /** One honest sentence about what the chapter teaches. */
+  summary: string;
+  ready: boolean;
+}
+
+export const CHAPTERS: readonly Chapter[] = [
+  {number: 1, title: "Generative models", path: "/chapters/01-generative-models", ready: false,
+    summary: "What it means to model p(x), and why 784 dependent pixels make it hard."},
+  {number: 2, title: "Autoencoders", path: "/chapters/02-autoencoders", ready: false,
+    summary: "A bottleneck trained with a squared error compresses digits well, yet decoding a random code gives garbage."},
+  {number: 3, title: "Latent variable models", path: "/chapters/03-latent-variable-models", ready: false,
+    summary: "p(x) = ∫ p(x|z) p(z) dz, and why estimating it by sampling z from the prior is hopeless for images."},
+  {number: 4, title: "The ELBO", path: "/chapters/04-elbo", ready: false,
+    summary: "The evidence lower bound derived twice, and its gap to log p(x) measured on a model where both are exact."},
+  {number: 5, title: "KL divergence in closed form", path: "/chapters/05-kl-closed-form", ready: false,
+    summary: "KL between Gaussians step by step, raced against a Monte Carlo estimate."},
+  {number: 6, title: "The reparameterization trick", path: "/chapters/06-reparameterization", ready: false,
+    summary: "Why z = μ + σ ⊙ ε lets gradients through sampling, and how much less noisy that gradient is."},
+  {number: 7, title: "Training a VAE, live", path: "/chapters/07-training", ready: false,
+    summary: "Train a VAE on MNIST on your own GPU and watch reconstruction and KL trade off."},
+  {number: 8, title: "Generating", path: "/chapters/08-generating", ready: false,
+    summary: "Sampling with a temperature, interpolating between digits, and exploring the latent space."},
+  {number: 9, title: "The conditional VAE", path: "/chapters/09-conditional-vae", ready: false,
+    summary: "Condition on the label to ask for a digit, and keep the style while changing it."},
+  {number: 10, title: "Beyond the basic VAE", path: "/chapters/10-beyond", ready: false,
+    summary: "Tighter likelihood bounds (IWAE), β and posterior collapse, blurry samples and anomaly scores."}
+];

@@ -1,0 +1,71 @@
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {openSite, type Site} from "./site.ts";
+
+interface Report {
+  backend: string;
+  requested: string | null;
+  attempts: string[];
+  selfTestMaxAbsError: number;
+  selfTestLeakedTensors: number;
+  sharedInstance: boolean;
+  tfModules: number;
+}
+
+async function diagnostics(site: Site, query = ""): Promise<{report: Report; status: string}> {
+  const visit = await site.visit(`/diagnostics${query}`);
+  try {
+    expect(visit.consoleErrors).toEqual([]);
+    expect(visit.pageErrors).toEqual([]);
+    const report = JSON.parse(await visit.page.locator("#diagnostics-json").textContent() ?? "{}") as Report;
+    const status = (await visit.page.locator(".backend-status").textContent()) ?? "";
+    return {report, status};
+  } finally {
+    await visit.page.close();
+  }
+}
+
+describe("the tfjs backend in a real browser", () => {
+  let site: Site;
+  beforeAll(async () => {
+    site = await openSite();
+  });
+  afterAll(async () => {
+    await site?.close();
+  });
+
+  it("chooseBackend() picks webgl by default and lib computes a matrix product on it", async () => {
+    const {report, status} = await diagnostics(site);
+    expect(report.backend).toBe("webgl");
+    expect(report.attempts[0]).toMatch(/^webgpu: /); // tried first, unavailable without --enable-unsafe-webgpu
+    expect(report.selfTestMaxAbsError).toBeLessThan(1e-4);
+    expect(report.selfTestLeakedTensors).toBe(0);
+    expect(status).toContain("tfjs backend: webgl");
+  });
+
+  it("?backend=cpu runs the same computation on the CPU backend", async () => {
+    const {report, status} = await diagnostics(site, "?backend=cpu");
+    expect(report.backend).toBe("cpu");
+    expect(report.requested).toBe("cpu");
+    expect(report.selfTestMaxAbsError).toBeLessThan(1e-5);
+    expect(status).toContain("as the address asked");
+  });
+
+  it("?backend=wasm loads the WASM backend's files from the site itself", async () => {
+    const {report} = await diagnostics(site, "?backend=wasm");
+    expect(report.backend).toBe("wasm");
+    expect(report.selfTestMaxAbsError).toBeLessThan(1e-5);
+  });
+
+  it("an unknown ?backend= value is reported and the default chain is used", async () => {
+    const {report, status} = await diagnostics(site, "?backend=tpu");
+    expect(report.backend).toBe("webgl");
+    expect(report.attempts[0]).toContain('unknown backend "tpu"');
+    expect(status).toContain("tpu");
+  });
+
+  it("the page and lib share one tfjs instance: a variable made by lib is seen by the page's tf", async () => {
+    const {report} = await diagnostics(site);
+    expect(report.sharedInstance).toBe(true);
+    expect(report.tfModules).toBe(1);
+  });
+});
