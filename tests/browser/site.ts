@@ -59,7 +59,7 @@ export async function openSite(): Promise<Site> {
         const url = new URL(request.url());
         if (!["data:", "blob:"].includes(url.protocol) && url.origin !== origin) visit.foreignRequests.push(request.url());
       });
-      await page.goto(origin + path, {waitUntil: "load"});
+      await page.goto(origin + path, {waitUntil: "networkidle"});
       await waitForCells(page);
       return visit;
     },
@@ -70,9 +70,19 @@ export async function openSite(): Promise<Site> {
   };
 }
 
-/** Waits until no cell shows Framework's loading indicator (pending promises, loading modules). */
+/**
+ * Waits until the page has settled: Framework's runtime computes cells on animation frames after
+ * `load`, so this waits two frames and then until no cell shows its loading indicator.
+ */
 export async function waitForCells(page: Page, timeout = 60_000): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll("observablehq-loading").length === 0, null, {timeout});
+  await page.waitForFunction(
+    () =>
+      new Promise<boolean>((resolve) =>
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(document.querySelectorAll("observablehq-loading").length === 0)))
+      ),
+    null,
+    {timeout, polling: 100}
+  );
 }
 
 /** Cells that rendered an error: Framework marks them with `observablehq--error`. */
