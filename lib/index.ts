@@ -6,3 +6,16 @@ export type {BackendName, BackendChoice, BackendAttempt, ChooseBackendOptions} f
 export {backendSelfTest, probeVariable} from "./selfTest.js";
 export type {SelfTestResult} from "./selfTest.js";
 export {mulberry32, normalSampler} from "./random.js";
+
+export {gaussianLogDensity, bernoulliLogLikelihood, gaussianLogLikelihood, logLikelihood} from "./logDensity.js";
+export type {Likelihood} from "./logDensity.js";
+export {klStandardNormal, klDiagonalGaussians, klMonteCarlo} from "./kl.js";
+export {reparameterize} from "./reparameterize.js";
+export {scoreFunctionGradient, reparameterizedGradient} from "./gradientEstimators.js";
+export type {Objective, GradientEstimate, EstimatorOptions} from "./gradientEstimators.js";
+export {elbo, elboLoss} from "./elbo.js";
+export type {ElboInputs, ElboTerms, Decoder} from "./elbo.js";
+export {iwaeBound, logMeanExp} from "./iwae.js";
+export type {IwaeInputs} from "./iwae.js";
+export {LinearGaussianModel, logMeanExpNumbers} from "./linearGaussian.js";
+export type {DiagonalGaussian, ExactElbo} from "./linearGaussian.js";

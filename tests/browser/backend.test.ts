@@ -16,7 +16,8 @@ async function diagnostics(site: Site, query = ""): Promise<{report: Report; sta
   try {
     expect(visit.consoleErrors).toEqual([]);
     expect(visit.pageErrors).toEqual([]);
-    const report = JSON.parse(await visit.page.locator("#diagnostics-json").textContent() ?? "{}") as Report;
+    await visit.page.waitForFunction(() => (document.querySelector("#diagnostics-json")?.textContent ?? "").startsWith("{"));
+    const report = JSON.parse((await visit.page.locator("#diagnostics-json").textContent()) ?? "") as Report;
     const status = (await visit.page.locator(".backend-status").textContent()) ?? "";
     return {report, status};
   } finally {

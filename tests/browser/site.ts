@@ -71,17 +71,33 @@ export async function openSite(): Promise<Site> {
 }
 
 /**
- * Waits until the page has settled: Framework's runtime computes cells on animation frames after
- * `load`, so this waits two frames and then until no cell shows its loading indicator.
+ * Waits until the page has settled: no cell shows Framework's loading indicator, and nothing in the
+ * page has changed for `quietMs`. Placeholders inside HTML blocks get no loading indicator, and the
+ * runtime computes on animation frames after `load`, so the indicator alone is not enough.
  */
-export async function waitForCells(page: Page, timeout = 60_000): Promise<void> {
-  await page.waitForFunction(
-    () =>
-      new Promise<boolean>((resolve) =>
-        requestAnimationFrame(() => requestAnimationFrame(() => resolve(document.querySelectorAll("observablehq-loading").length === 0)))
-      ),
-    null,
-    {timeout, polling: 100}
+export async function waitForCells(page: Page, {timeout = 90_000, quietMs = 750} = {}): Promise<void> {
+  await page.evaluate(
+    ({timeout, quietMs}) =>
+      new Promise<void>((resolve, reject) => {
+        let last = performance.now();
+        const observer = new MutationObserver(() => (last = performance.now()));
+        observer.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
+        const started = performance.now();
+        const check = () => {
+          const now = performance.now();
+          if (document.querySelectorAll("observablehq-loading").length === 0 && now - last >= quietMs) {
+            observer.disconnect();
+            resolve();
+          } else if (now - started > timeout) {
+            observer.disconnect();
+            reject(new Error(`the page did not settle within ${timeout} ms`));
+          } else {
+            setTimeout(check, 100);
+          }
+        };
+        requestAnimationFrame(() => requestAnimationFrame(check));
+      }),
+    {timeout, quietMs}
   );
 }
 

@@ -1,0 +1,68 @@
+import {tf, type Tensor, type Tensor1D} from "./tf.js";
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+/** [batch, ...] → [batch, rest]: every log-density here sums over all but the batch axis. */
+function flat(t: Tensor): Tensor {
+  return t.rank === 2 ? t : t.reshape([t.shape[0], -1]);
+}
+
+/**
+ * log N(x; mean, diag(exp(logVar))), summed over dimensions.
+ * log N = −½ Σ_d [log 2π + logVar_d + (x_d − mean_d)² / exp(logVar_d)]
+ * @param x [batch, dim] (or any [batch, ...]); mean and logVar broadcast against it
+ * @returns perExample [batch]
+ */
+export function gaussianLogDensity(x: Tensor, mean: Tensor, logVar: Tensor): Tensor1D {
+  return tf.tidy(() => {
+    const [fx, fm, fl] = [flat(x), flat(mean), flat(logVar)];
+    const squared = tf.square(tf.sub(fx, fm)).div(tf.exp(fl));
+    return tf.add(squared, fl).add(LOG_2PI).sum(-1).mul(-0.5) as Tensor1D;
+  });
+}
+
+/**
+ * log Bernoulli(x; sigmoid(logits)), summed over pixels: Σ x·logits − softplus(logits).
+ * softplus(l) = max(l, 0) + log1p(exp(−|l|)) stays finite for any |logits|, unlike log(sigmoid(l)).
+ * This is a likelihood only for x ∈ {0, 1}: on grey pixels the same formula (binary cross-entropy) has no
+ * normalizer over [0, 1] and is not a log-density (pytorch/examples #460).
+ * @param x [batch, pixels] with values in {0, 1}
+ * @param logits [batch, pixels], the decoder's output before the sigmoid
+ * @returns perExample [batch]
+ */
+export function bernoulliLogLikelihood(x: Tensor, logits: Tensor): Tensor1D {
+  return tf.tidy(() => {
+    const [fx, fl] = [flat(x), flat(logits)];
+    const softplus = tf.relu(fl).add(tf.log1p(tf.exp(tf.neg(tf.abs(fl)))));
+    return tf.mul(fx, fl).sub(softplus).sum(-1) as Tensor1D;
+  });
+}
+
+/**
+ * log N(x; mean, σ² I), summed over pixels, with σ a fixed hyperparameter.
+ * = −D/2 · log(2πσ²) − ‖x − mean‖² / (2σ²): the squared error scaled by 1/(2σ²) plus a constant, which is
+ * why "MSE is a Gaussian likelihood". σ sets the weight of reconstruction against the KL term.
+ * @param x [batch, pixels]; mean [batch, pixels], the decoder's output
+ * @returns perExample [batch]
+ */
+export function gaussianLogLikelihood(x: Tensor, mean: Tensor, sigma: number): Tensor1D {
+  if (!(sigma > 0) || !Number.isFinite(sigma)) throw new Error(`gaussianLogLikelihood: sigma must be a positive number, got ${sigma}`);
+  return tf.tidy(() => {
+    const [fx, fm] = [flat(x), flat(mean)];
+    const dim = fx.shape[1] as number;
+    const squared = tf.square(tf.sub(fx, fm)).sum(-1);
+    return squared.div(-2 * sigma * sigma).sub((dim / 2) * (LOG_2PI + 2 * Math.log(sigma))) as Tensor1D;
+  });
+}
+
+/** How the decoder's output turns into log p(x | z). */
+export type Likelihood = {kind: "bernoulli"} | {kind: "gaussian"; sigma: number};
+
+/**
+ * log p(x | z) for the chosen likelihood.
+ * @param output [batch, ...] the decoder's output: logits (Bernoulli) or the mean (Gaussian)
+ * @returns perExample [batch]
+ */
+export function logLikelihood(x: Tensor, output: Tensor, likelihood: Likelihood): Tensor1D {
+  return likelihood.kind === "bernoulli" ? bernoulliLogLikelihood(x, output) : gaussianLogLikelihood(x, output, likelihood.sigma);
+}
