@@ -26,14 +26,14 @@ export interface ElboInputs {
 }
 
 /** The ELBO's parts, per example: elbo = reconstruction − β·kl. */
-export interface ElboTerms {
+export type ElboTerms = {
   /** E_q[log p(x | z)], summed over pixels, averaged over the samples. [batch] */
   reconstruction: Tensor1D;
   /** KL(q(z | x) ‖ p(z)), closed form, summed over latent dims. [batch] */
   kl: Tensor1D;
   /** reconstruction − β·kl. [batch] */
   elbo: Tensor1D;
-}
+};
 
 /**
  * The evidence lower bound per example, with S samples of z:

@@ -19,3 +19,14 @@ export {iwaeBound, logMeanExp} from "./iwae.js";
 export type {IwaeInputs} from "./iwae.js";
 export {LinearGaussianModel, logMeanExpNumbers} from "./linearGaussian.js";
 export type {DiagonalGaussian, ExactElbo} from "./linearGaussian.js";
+
+export {createModel, modelConfig, validateConfig, klPerUnit} from "./model.js";
+export type {Model, ModelConfig, Encoded, LossOptions} from "./model.js";
+export {ParamStore} from "./params.js";
+export {dense} from "./dense.js";
+export {createAdam, HostAdam, DeviceAdam} from "./adam.js";
+export type {Optimizer, AdamOptions} from "./adam.js";
+export {BatchSampler, validateDataset} from "./batches.js";
+export type {Dataset, Binarization, Batch} from "./batches.js";
+export {Trainer, yieldToEventLoop} from "./trainer.js";
+export type {TrainerOptions, StepRecord, Progress, TrainerState, Divergence} from "./trainer.js";
