@@ -30,3 +30,19 @@ export {BatchSampler, validateDataset} from "./batches.js";
 export type {Dataset, Binarization, Batch} from "./batches.js";
 export {Trainer, yieldToEventLoop} from "./trainer.js";
 export type {TrainerOptions, StepRecord, Progress, TrainerState, Divergence} from "./trainer.js";
+export {
+  CHECKPOINT_FORMAT,
+  MAX_CHECKPOINT_BYTES,
+  CheckpointError,
+  checkpointConfig,
+  checkpointMetadata,
+  describe as describeConfig,
+  loadCheckpoint,
+  loadWeightsInto,
+  modelFromArtifacts,
+  modelToArtifacts,
+  readArtifacts,
+  saveCheckpoint
+} from "./checkpoint.js";
+export type {CheckpointMetadata} from "./checkpoint.js";
+export {encodeFloat16, fromFloat16Bits, toFloat16Bits} from "./float16.js";

@@ -1,0 +1,201 @@
+import {encodeFloat16} from "./float16.js";
+import {createModel, validateConfig, type Model, type ModelConfig} from "./model.js";
+import {tf, type Tensor} from "./tf.js";
+
+/** Marks our checkpoints, so a random model.json is refused with a clear message. */
+export const CHECKPOINT_FORMAT = "vae-explorables/checkpoint";
+export const CHECKPOINT_VERSION = 1;
+/** Uploads and downloads larger than this are refused before they are read. */
+export const MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+
+/** An error about a checkpoint file, with a sentence a reader can act on. */
+export class CheckpointError extends Error {
+  override name = "CheckpointError";
+}
+
+/** Free-form facts saved beside the weights: the command that made it, the epoch, the metrics. */
+export type CheckpointMetadata = Record<string, unknown>;
+
+interface Topology {
+  format: string;
+  version: number;
+  config: ModelConfig;
+}
+
+/**
+ * The model as tfjs ModelArtifacts (model.json + one weights file), which tf.io's handlers save to
+ * IndexedDB, a download or any IOHandler. `float16: true` halves the weights' size; tfjs decodes it.
+ */
+export async function modelToArtifacts(model: Model, {float16 = false, metadata = {}}: {float16?: boolean; metadata?: CheckpointMetadata} = {}): Promise<tf.io.ModelArtifacts> {
+  const names = [...model.params.variables.keys()].sort();
+  let weightData: ArrayBuffer;
+  let weightSpecs: tf.io.WeightsManifestEntry[];
+  if (float16) {
+    const parts = await Promise.all(names.map(async (name) => encodeFloat16((await model.params.get(name).data()) as Float32Array)));
+    const total = parts.reduce((sum, p) => sum + p.byteLength, 0);
+    const bytes = new Uint8Array(total);
+    let offset = 0;
+    for (const p of parts) {
+      bytes.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), offset);
+      offset += p.byteLength;
+    }
+    weightData = bytes.buffer;
+    weightSpecs = names.map((name) => ({name, shape: model.params.get(name).shape, dtype: "float32", quantization: {dtype: "float16"}}));
+  } else {
+    const encoded = await tf.io.encodeWeights(names.map((name) => ({name, tensor: model.params.get(name)})));
+    weightData = encoded.data;
+    weightSpecs = encoded.specs;
+  }
+  const topology: Topology = {format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, config: model.config};
+  return {
+    modelTopology: topology as unknown as tf.io.ModelArtifacts["modelTopology"],
+    format: CHECKPOINT_FORMAT,
+    generatedBy: "vae-explorables",
+    weightSpecs,
+    weightData,
+    userDefinedMetadata: {metadata: metadata as {}}
+  };
+}
+
+/** The config stored in a checkpoint, checked. */
+export function checkpointConfig(artifacts: tf.io.ModelArtifacts): ModelConfig {
+  const topology = artifacts.modelTopology as unknown as Partial<Topology> | undefined;
+  if (!topology || typeof topology !== "object" || topology.format !== CHECKPOINT_FORMAT) {
+    throw new CheckpointError("This is not a VAE Explorables checkpoint (its model.json has no vae-explorables/checkpoint format marker).");
+  }
+  if (topology.version !== CHECKPOINT_VERSION) {
+    throw new CheckpointError(`This checkpoint has format version ${topology.version}; this site reads version ${CHECKPOINT_VERSION}.`);
+  }
+  try {
+    return validateConfig(topology.config);
+  } catch (error) {
+    throw new CheckpointError(`The checkpoint's model description is broken: ${(error as Error).message}.`);
+  }
+}
+
+export function checkpointMetadata(artifacts: tf.io.ModelArtifacts): CheckpointMetadata {
+  return ((artifacts.userDefinedMetadata as {metadata?: CheckpointMetadata} | undefined)?.metadata ?? {}) as CheckpointMetadata;
+}
+
+/** Decodes and checks every weight against what `config` needs: names, shapes, sizes, finiteness. */
+function decodeChecked(artifacts: tf.io.ModelArtifacts, expected: Map<string, number[]>): Map<string, Tensor> {
+  const specs = artifacts.weightSpecs;
+  const data = artifacts.weightData;
+  if (!specs || !data) throw new CheckpointError("The checkpoint has no weights (weightsManifest or the weights file is missing).");
+  const bytes = data instanceof ArrayBuffer ? data.byteLength : (data as ArrayBuffer[]).reduce((s, b) => s + b.byteLength, 0);
+  if (bytes > MAX_CHECKPOINT_BYTES) throw new CheckpointError(`The weights are ${(bytes / 2 ** 20).toFixed(1)} MiB; the limit is ${MAX_CHECKPOINT_BYTES / 2 ** 20} MiB.`);
+  let needed = 0;
+  for (const spec of specs) {
+    const want = expected.get(spec.name);
+    if (!want) throw new CheckpointError(`The checkpoint has a weight "${spec.name}" that this model does not have: it was made for another architecture.`);
+    if (spec.shape.join("×") !== want.join("×")) {
+      throw new CheckpointError(`Weight "${spec.name}" has shape [${spec.shape.join(", ")}], but the model needs [${want.join(", ")}].`);
+    }
+    if (spec.dtype !== "float32") throw new CheckpointError(`Weight "${spec.name}" has dtype ${spec.dtype}; expected float32.`);
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    needed += size * (spec.quantization?.dtype === "float16" || spec.quantization?.dtype === "uint16" ? 2 : spec.quantization?.dtype === "uint8" ? 1 : 4);
+  }
+  const missing = [...expected.keys()].filter((name) => !specs.some((s) => s.name === name));
+  if (missing.length) throw new CheckpointError(`The checkpoint lacks ${missing.length} weight(s), e.g. "${missing[0]}".`);
+  if (bytes !== needed) throw new CheckpointError(`The weights file has ${bytes} bytes but its manifest describes ${needed}: the file is truncated or corrupt.`);
+  let decoded: tf.NamedTensorMap;
+  try {
+    decoded = tf.io.decodeWeights(data, specs);
+  } catch (error) {
+    throw new CheckpointError(`The weights could not be decoded: ${(error as Error).message}`);
+  }
+  const weights = new Map(Object.entries(decoded));
+  const bad = [...weights].find(([, t]) => !(tf.tidy(() => tf.isFinite(t).all().dataSync()[0]) === 1));
+  if (bad) {
+    tf.dispose([...weights.values()]);
+    throw new CheckpointError(`Weight "${bad[0]}" contains NaN or infinite values.`);
+  }
+  return weights;
+}
+
+/**
+ * A new model from a checkpoint. Everything is checked before the model is returned; on any problem
+ * a CheckpointError says what, and nothing else is touched (the caller's current model stays).
+ */
+export function modelFromArtifacts(artifacts: tf.io.ModelArtifacts): Model {
+  const config = checkpointConfig(artifacts);
+  const model = createModel(config);
+  try {
+    const expected = new Map([...model.params.variables].map(([name, v]) => [name, v.shape]));
+    const weights = decodeChecked(artifacts, expected);
+    model.params.assign(weights);
+    tf.dispose([...weights.values()]);
+    return model;
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+/**
+ * Loads a checkpoint's weights into an existing model of the same architecture (resuming training).
+ * The model is changed only if every check passes.
+ */
+export function loadWeightsInto(model: Model, artifacts: tf.io.ModelArtifacts): void {
+  const config = checkpointConfig(artifacts);
+  const {seed: _a, ...theirs} = config;
+  const {seed: _b, ...ours} = model.config;
+  if (JSON.stringify(theirs) !== JSON.stringify(ours)) {
+    throw new CheckpointError(`The checkpoint is for a different model (${describe(config)}) than this one (${describe(model.config)}).`);
+  }
+  const expected = new Map([...model.params.variables].map(([name, v]) => [name, v.shape]));
+  const weights = decodeChecked(artifacts, expected);
+  model.params.assign(weights);
+  tf.dispose([...weights.values()]);
+}
+
+/** "vae, mlp [512], latent 20, bernoulli" */
+export function describe(config: ModelConfig): string {
+  const likelihood = config.likelihood.kind === "gaussian" ? `gaussian σ=${config.likelihood.sigma}` : "bernoulli";
+  return `${config.kind}, ${config.arch} [${config.hiddenSizes.join(", ")}], latent ${config.latentDim}, ${likelihood}`;
+}
+
+/**
+ * Saves through any tf.io destination: "indexeddb://name" (the browser's storage), "downloads://name"
+ * (a model.json and a .weights.bin download), or an IOHandler (lib/node/checkpointFiles for folders).
+ */
+export async function saveCheckpoint(
+  model: Model,
+  destination: string | tf.io.IOHandler,
+  options: {float16?: boolean; metadata?: CheckpointMetadata} = {}
+): Promise<tf.io.SaveResult> {
+  const handler = typeof destination === "string" ? tf.io.getSaveHandlers(destination)[0] : destination;
+  if (!handler?.save) throw new CheckpointError(`Cannot save to "${String(destination)}".`);
+  return handler.save(await modelToArtifacts(model, options));
+}
+
+/**
+ * Loads from "indexeddb://name", a URL of the site (e.g. "/_file/data/vae-2d/model.json"), uploaded
+ * files (model.json and its weights file, size-checked before reading), or an IOHandler.
+ */
+export async function loadCheckpoint(source: string | File[] | tf.io.IOHandler): Promise<Model> {
+  return modelFromArtifacts(await readArtifacts(source));
+}
+
+export async function readArtifacts(source: string | File[] | tf.io.IOHandler): Promise<tf.io.ModelArtifacts> {
+  let handler: tf.io.IOHandler;
+  if (Array.isArray(source)) {
+    const total = source.reduce((sum, f) => sum + f.size, 0);
+    if (total > MAX_CHECKPOINT_BYTES) throw new CheckpointError(`The files are ${(total / 2 ** 20).toFixed(1)} MiB together; the limit is ${MAX_CHECKPOINT_BYTES / 2 ** 20} MiB.`);
+    const json = source.find((f) => f.name.endsWith(".json"));
+    if (!json) throw new CheckpointError("Choose the checkpoint's .json file together with its weights file.");
+    handler = tf.io.browserFiles([json, ...source.filter((f) => f !== json)]);
+  } else if (typeof source === "string") {
+    handler = source.includes("://") && !/^https?:/.test(source) ? tf.io.getLoadHandlers(source)[0] : tf.io.http(source);
+    if (!handler) throw new CheckpointError(`Cannot load from "${source}".`);
+  } else {
+    handler = source;
+  }
+  if (!handler.load) throw new CheckpointError("That source cannot be read.");
+  try {
+    return await handler.load();
+  } catch (error) {
+    if (error instanceof CheckpointError) throw error;
+    throw new CheckpointError(`The checkpoint could not be read: ${(error as Error).message}`);
+  }
+}
