@@ -1,5 +1,5 @@
 import {klDiagonalGaussians, klStandardNormal} from "./kl.js";
-import {logLikelihood, type Likelihood} from "./logDensity.js";
+import {logLikelihood, logLikelihoodSamples, type Likelihood} from "./logDensity.js";
 import {reparameterize} from "./reparameterize.js";
 import {tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D} from "./tf.js";
 
@@ -59,9 +59,8 @@ export function elbo(inputs: ElboInputs): ElboTerms {
     } else {
       const noise = epsilon ?? tf.randomNormal([samples, batch, latentDim], 0, 1, "float32", seed);
       const z = reparameterize(mean.expandDims(0), logVar.expandDims(0), noise.reshape([samples, batch, latentDim]));
-      const xs = x.expandDims(0).tile([samples, ...x.shape.map(() => 1)]).reshape([samples * batch, ...x.shape.slice(1)]);
-      const perSample = logLikelihood(xs, decode(z.reshape([samples * batch, latentDim]) as Tensor2D), likelihood);
-      reconstruction = perSample.reshape([samples, batch]).mean(0) as Tensor1D;
+      const perSample = logLikelihoodSamples(x, decode(z.reshape([samples * batch, latentDim]) as Tensor2D), likelihood, samples);
+      reconstruction = perSample.mean(0) as Tensor1D;
     }
     const kl = prior ? klDiagonalGaussians(mean, logVar, prior.mean, prior.logVar) : klStandardNormal(mean, logVar);
     return {reconstruction, kl, elbo: reconstruction.sub(kl.mul(beta)) as Tensor1D};

@@ -7,7 +7,7 @@ export {backendSelfTest, probeVariable} from "./selfTest.js";
 export type {SelfTestResult} from "./selfTest.js";
 export {mulberry32, normalSampler} from "./random.js";
 
-export {gaussianLogDensity, bernoulliLogLikelihood, gaussianLogLikelihood, logLikelihood} from "./logDensity.js";
+export {gaussianLogDensity, bernoulliLogLikelihood, gaussianLogLikelihood, logLikelihood, logLikelihoodSamples} from "./logDensity.js";
 export type {Likelihood} from "./logDensity.js";
 export {klStandardNormal, klDiagonalGaussians, klMonteCarlo} from "./kl.js";
 export {reparameterize} from "./reparameterize.js";
@@ -46,3 +46,8 @@ export {
 } from "./checkpoint.js";
 export type {CheckpointMetadata} from "./checkpoint.js";
 export {encodeFloat16, fromFloat16Bits, toFloat16Bits} from "./float16.js";
+export {parseIdx, mnistFromIdx, encodeIdx, IdxError} from "./idx.js";
+export type {IdxArray} from "./idx.js";
+export {encodeDigits, decodeDigits, concatDatasets} from "./digits.js";
+export {evaluateModel} from "./evaluate.js";
+export type {EvaluationOptions, Metrics} from "./evaluate.js";

@@ -23,7 +23,8 @@ export function gaussianLogDensity(x: Tensor, mean: Tensor, logVar: Tensor): Ten
 
 /**
  * log Bernoulli(x; sigmoid(logits)), summed over pixels: Σ x·logits − softplus(logits).
- * softplus(l) = max(l, 0) + log1p(exp(−|l|)) stays finite for any |logits|, unlike log(sigmoid(l)).
+ * tfjs's softplus switches to l or exp(l) for large |l|, so this stays finite for any logits,
+ * unlike log(sigmoid(l)).
  * This is a likelihood only for x ∈ {0, 1}: on grey pixels the same formula (binary cross-entropy) has no
  * normalizer over [0, 1] and is not a log-density (pytorch/examples #460).
  * @param x [batch, pixels] with values in {0, 1}
@@ -36,9 +37,8 @@ export function bernoulliLogLikelihood(x: Tensor, logits: Tensor): Tensor1D {
   const op = tf.customGrad((...args: unknown[]) => {
     const [fx, fl, save] = args as [Tensor, Tensor, (tensors: Tensor[]) => void];
     save([fx, fl]);
-    const softplus = tf.relu(fl).add(tf.log1p(tf.exp(tf.neg(tf.abs(fl)))));
     return {
-      value: tf.mul(fx, fl).sub(softplus).sum(-1),
+      value: tf.mul(fx, fl).sub(tf.softplus(fl)).sum(-1),
       gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
         const [sx, sl] = saved;
         const upstream = (dy as Tensor).expandDims(-1);
@@ -76,4 +76,22 @@ export type Likelihood = {kind: "bernoulli"} | {kind: "gaussian"; sigma: number}
  */
 export function logLikelihood(x: Tensor, output: Tensor, likelihood: Likelihood): Tensor1D {
   return likelihood.kind === "bernoulli" ? bernoulliLogLikelihood(x, output) : gaussianLogLikelihood(x, output, likelihood.sigma);
+}
+
+/**
+ * log p(x | z_s) for S samples of z per example, without copying x S times: the decoder's outputs for
+ * all samples are broadcast against the one x. Used by the IWAE bound and the multi-sample ELBO.
+ * @param x [batch, pixels]
+ * @param output [samples · batch, pixels], sample-major (all of sample 0's batch, then sample 1's, …)
+ * @returns [samples, batch]
+ */
+export function logLikelihoodSamples(x: Tensor, output: Tensor, likelihood: Likelihood, samples: number): Tensor {
+  return tf.tidy(() => {
+    const fx = flat(x);
+    const [batch, pixels] = fx.shape as [number, number];
+    const out = output.reshape([samples, batch, pixels]);
+    if (likelihood.kind === "bernoulli") return tf.mul(fx, out).sub(tf.softplus(out)).sum(-1);
+    const {sigma} = likelihood;
+    return tf.squaredDifference(out, fx).sum(-1).div(-2 * sigma * sigma).sub((pixels / 2) * (LOG_2PI + 2 * Math.log(sigma)));
+  });
 }

@@ -21,6 +21,8 @@ export interface TrainerOptions {
   maxLoss?: number;
   /** Called after every readback, with the steps read since the last one. */
   onProgress?: (progress: Progress) => void;
+  /** Awaited after the last step of each epoch (numbered from 0), once its losses are read back: save a checkpoint, evaluate. */
+  onEpochEnd?: (epoch: number) => Promise<void> | void;
 }
 
 /** One training step's numbers, averaged over its batch. */
@@ -79,9 +81,10 @@ export function yieldToEventLoop(): Promise<void> {
  */
 export class Trainer {
   readonly model: Model;
-  readonly options: Required<Omit<TrainerOptions, "onProgress" | "model" | "data">>;
+  readonly options: Required<Omit<TrainerOptions, "onProgress" | "onEpochEnd" | "model" | "data">>;
   readonly history: StepRecord[] = [];
   onProgress?: (progress: Progress) => void;
+  onEpochEnd?: (epoch: number) => Promise<void> | void;
   private sampler: BatchSampler;
   private optimizer: Optimizer;
   private stepCount = 0;
@@ -93,10 +96,11 @@ export class Trainer {
   private lastDivergence?: Divergence;
   private readonly data: Dataset;
 
-  constructor({model, data, onProgress, ...options}: TrainerOptions) {
+  constructor({model, data, onProgress, onEpochEnd, ...options}: TrainerOptions) {
     this.model = model;
     this.data = data;
     this.onProgress = onProgress;
+    this.onEpochEnd = onEpochEnd;
     const {kind, likelihood} = model.config;
     this.options = {
       batchSize: 128,
@@ -167,12 +171,17 @@ export class Trainer {
         this.currentState = "done";
         break;
       }
-      this.trainStep();
+      const epoch = this.trainStep();
       intervalExamples += this.sampler.batchSize;
-      if (this.pending.length >= this.options.readEvery) {
+      const epochEnded = epoch !== null;
+      if (this.pending.length >= this.options.readEvery || (epochEnded && this.onEpochEnd)) {
         await this.readBack((intervalExamples * 1000) / (performance.now() - intervalStart));
         intervalStart = performance.now();
         intervalExamples = 0;
+      }
+      if (epochEnded && this.onEpochEnd && this.currentState === "running") {
+        await this.onEpochEnd(epoch);
+        intervalStart = performance.now();
       }
       await yieldToEventLoop();
     }
@@ -238,7 +247,8 @@ export class Trainer {
     return createAdam({learningRate: this.options.learningRate, epsilon: 1e-8});
   }
 
-  private trainStep(): void {
+  /** One optimizer step; returns the epoch it completed, or null mid-epoch. */
+  private trainStep(): number | null {
     const batch = this.sampler.next();
     const {model} = this;
     const step = this.stepCount;
@@ -256,6 +266,7 @@ export class Trainer {
     condition?.dispose();
     this.pending.push({step: step + 1, epoch: batch.epoch, tensors: [cost, ...kept]});
     this.stepCount++;
+    return batch.lastOfEpoch ? batch.epoch : null;
   }
 
   private discardPending(): void {
