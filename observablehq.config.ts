@@ -38,7 +38,7 @@ const FAVICON = `data:image/svg+xml,${encodeURIComponent(
 export default {
   title: "VAE Explorables",
   root: "src",
-  pages: [...chapterPages, {name: "Diagnostics", path: "/diagnostics"}],
+  pages: [...chapterPages, {name: "Reference", pages: [{name: "Numbers", path: "/numbers"}, {name: "Diagnostics", path: "/diagnostics"}]}],
   pager: true,
   search: true,
   toc: true,

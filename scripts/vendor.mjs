@@ -55,6 +55,13 @@ function inlineKatexCss() {
   console.log(`vendor: wrote ${output} (${(css.length / 1e6).toFixed(1)} MB)`);
 }
 
+// Framework reuses a data loader's cached output until the loader itself changes; models.json reads
+// the checkpoints' metrics, which change without it, so it is always rebuilt (it takes milliseconds).
+function dropStaleLoaderOutputs() {
+  rmSync(join(root, "src/.observablehq/cache/data/models.json"), {force: true});
+}
+
 const __filename = fileURLToPath(import.meta.url);
 await bundleTf();
 inlineKatexCss();
+dropStaleLoaderOutputs();

@@ -76,29 +76,27 @@ export async function openSite(): Promise<Site> {
  * runtime computes on animation frames after `load`, so the indicator alone is not enough.
  */
 export async function waitForCells(page: Page, {timeout = 90_000, quietMs = 750} = {}): Promise<void> {
-  await page.evaluate(
-    ({timeout, quietMs}) =>
-      new Promise<void>((resolve, reject) => {
-        let last = performance.now();
-        const observer = new MutationObserver(() => (last = performance.now()));
-        observer.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
-        const started = performance.now();
-        const check = () => {
-          const now = performance.now();
-          if (document.querySelectorAll("observablehq-loading").length === 0 && now - last >= quietMs) {
-            observer.disconnect();
-            resolve();
-          } else if (now - started > timeout) {
-            observer.disconnect();
-            reject(new Error(`the page did not settle within ${timeout} ms`));
-          } else {
-            setTimeout(check, 100);
-          }
-        };
-        requestAnimationFrame(() => requestAnimationFrame(check));
-      }),
-    {timeout, quietMs}
-  );
+  // A string, not a function: the TypeScript runners (vitest, tsx) would otherwise inject helpers
+  // such as __name into the function's source, which do not exist in the page.
+  await page.evaluate(`new Promise((resolve, reject) => {
+    let last = performance.now();
+    const observer = new MutationObserver(() => (last = performance.now()));
+    observer.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
+    const started = performance.now();
+    const check = () => {
+      const now = performance.now();
+      if (document.querySelectorAll("observablehq-loading").length === 0 && now - last >= ${quietMs}) {
+        observer.disconnect();
+        resolve();
+      } else if (now - started > ${timeout}) {
+        observer.disconnect();
+        reject(new Error("the page did not settle within ${timeout} ms"));
+      } else {
+        setTimeout(check, 100);
+      }
+    };
+    requestAnimationFrame(() => requestAnimationFrame(check));
+  })`);
 }
 
 /** Cells that rendered an error: Framework marks them with `observablehq--error`. */
