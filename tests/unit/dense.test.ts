@@ -1,15 +1,19 @@
-import {describe, expect, it} from "vitest";
+import {beforeAll, describe, expect, it} from "vitest";
 import {dense, tf, type Tensor1D, type Tensor2D} from "../../lib/index.ts";
 import {useBackend, values} from "./helpers.ts";
 
 useBackend("wasm");
 
 describe("dense", () => {
-  const x = tf.tensor2d([[0.5, -1, 2], [1.5, 0.2, -0.3]]) as Tensor2D;
-  const kernel = tf.tensor2d([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]]) as Tensor2D;
-  const bias = tf.tensor1d([0.05, -0.1]) as Tensor1D;
-  // A loss with non-trivial upstream gradient: Σ (y ⊙ c)² with fixed c.
-  const c = tf.tensor2d([[1, -2], [0.5, 3]]);
+  // Made in beforeAll: tensors need the backend, which useBackend starts there.
+  let x: Tensor2D, kernel: Tensor2D, bias: Tensor1D, c: tf.Tensor;
+  beforeAll(() => {
+    x = tf.tensor2d([[0.5, -1, 2], [1.5, 0.2, -0.3]]) as Tensor2D;
+    kernel = tf.tensor2d([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]]) as Tensor2D;
+    bias = tf.tensor1d([0.05, -0.1]) as Tensor1D;
+    // A loss with non-trivial upstream gradient: Σ (y ⊙ c)² with fixed c.
+    c = tf.tensor2d([[1, -2], [0.5, 3]]);
+  });
   const viaDense = (a: Tensor2D, w: Tensor2D, b: Tensor1D) => dense(a, w, b).mul(c).square().sum();
   const viaMatMul = (a: Tensor2D, w: Tensor2D, b: Tensor1D) => tf.matMul(a, w).add(b).mul(c).square().sum();
 
