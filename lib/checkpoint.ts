@@ -199,3 +199,44 @@ export async function readArtifacts(source: string | File[] | tf.io.IOHandler): 
     throw new CheckpointError(`The checkpoint could not be read: ${(error as Error).message}`);
   }
 }
+
+const BUNDLE_MAGIC = "VAEC";
+
+/**
+ * One file holding a whole checkpoint, for the site: "VAEC", the length of model.json (uint32,
+ * little-endian), model.json's text, then the weights. One request instead of two, and no weights
+ * file name to keep in step with the site's hashed file names.
+ */
+export function encodeCheckpointBundle(modelJson: object, weights: Uint8Array): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(modelJson));
+  const out = new Uint8Array(8 + json.length + weights.length);
+  for (let i = 0; i < 4; i++) out[i] = BUNDLE_MAGIC.charCodeAt(i);
+  new DataView(out.buffer).setUint32(4, json.length, true);
+  out.set(json, 8);
+  out.set(weights, 8 + json.length);
+  return out;
+}
+
+/** The ModelArtifacts inside a checkpoint bundle; a wrong or truncated file gets a CheckpointError. */
+export function decodeCheckpointBundle(bytes: Uint8Array, name = "checkpoint file"): tf.io.ModelArtifacts {
+  if (bytes.length < 8 || String.fromCharCode(...bytes.subarray(0, 4)) !== BUNDLE_MAGIC) {
+    throw new CheckpointError(`${name} is not a VAE Explorables checkpoint bundle.`);
+  }
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
+  if (8 + length > bytes.length) throw new CheckpointError(`${name} is truncated inside its model description.`);
+  let json: {modelTopology?: unknown; weightsManifest?: {weights: tf.io.WeightsManifestEntry[]}[]; format?: string; generatedBy?: string; userDefinedMetadata?: {}};
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
+  } catch (error) {
+    throw new CheckpointError(`${name} has a broken model description: ${(error as Error).message}`);
+  }
+  const weights = bytes.slice(8 + length);
+  return {
+    modelTopology: json.modelTopology as tf.io.ModelArtifacts["modelTopology"],
+    format: json.format,
+    generatedBy: json.generatedBy,
+    weightSpecs: (json.weightsManifest ?? []).flatMap((group) => group.weights),
+    weightData: weights.buffer,
+    userDefinedMetadata: json.userDefinedMetadata
+  };
+}

@@ -36,7 +36,9 @@ export {
   CheckpointError,
   checkpointConfig,
   checkpointMetadata,
+  decodeCheckpointBundle,
   describe as describeConfig,
+  encodeCheckpointBundle,
   loadCheckpoint,
   loadWeightsInto,
   modelFromArtifacts,
@@ -51,3 +53,4 @@ export type {IdxArray} from "./idx.js";
 export {encodeDigits, decodeDigits, concatDatasets} from "./digits.js";
 export {evaluateModel} from "./evaluate.js";
 export type {EvaluationOptions, Metrics} from "./evaluate.js";
+export {fitIndependentBernoulli, sampleIndependentBernoulli, independentBernoulliLogLikelihood} from "./pixelModel.js";

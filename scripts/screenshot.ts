@@ -8,7 +8,7 @@ import {openSite, sitePages} from "../tests/browser/site.ts";
 
 const {values, positionals} = parseArgs({
   allowPositionals: true,
-  options: {width: {type: "string", default: "1280"}, out: {type: "string", default: "screenshots"}, full: {type: "boolean", default: true}}
+  options: {width: {type: "string", default: "1280"}, out: {type: "string", default: "screenshots"}, segment: {type: "string"}}
 });
 const width = Number(values.width);
 if (!Number.isInteger(width) || width < 200) throw new Error(`--width must be a whole number of pixels ≥ 200, not "${values.width}"`);
@@ -19,7 +19,16 @@ try {
   for (const path of paths) {
     const visit = await site.visit(path, {width});
     const file = join(values.out, `${path.replace(/[^\w-]+/g, "_").replace(/^_|_$/g, "") || "index"}-${width}.png`);
-    await visit.page.screenshot({path: file, fullPage: values.full});
+    // --segment H: the full page cut into pieces H pixels tall (a phone page is too tall to view whole).
+    const segment = Number(values.segment ?? 0);
+    if (segment > 0) {
+      const height = await visit.page.evaluate("document.documentElement.scrollHeight") as number;
+      for (let y = 0, i = 0; y < height; y += segment, i++) {
+        await visit.page.screenshot({path: file.replace(/\.png$/, `-${i}.png`), fullPage: true, clip: {x: 0, y, width, height: Math.min(segment, height - y)}});
+      }
+    } else {
+      await visit.page.screenshot({path: file, fullPage: true});
+    }
     const problems = [...visit.consoleErrors, ...visit.pageErrors, ...visit.failedRequests, ...visit.foreignRequests];
     console.log(`${file}${problems.length ? `\n  ${problems.join("\n  ")}` : ""}`);
     await visit.page.close();

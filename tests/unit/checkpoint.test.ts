@@ -6,6 +6,8 @@ import {
   CheckpointError,
   checkpointMetadata,
   createModel,
+  decodeCheckpointBundle,
+  encodeCheckpointBundle,
   loadCheckpoint,
   loadWeightsInto,
   MAX_CHECKPOINT_BYTES,
@@ -106,6 +108,21 @@ describe("checkpoint", () => {
     const bad = {...artifacts, weightSpecs: artifacts.weightSpecs?.slice(1)};
     expect(() => modelFromArtifacts(bad)).toThrow(/lacks 1 weight/);
     expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+});
+
+describe("checkpoint bundles", () => {
+  it("encodeCheckpointBundle → decodeCheckpointBundle gives back a loadable checkpoint; a truncated bundle is refused", async () => {
+    const {dir, model} = await saved({float16: true});
+    const json = JSON.parse(readFileSync(join(dir, "model.json"), "utf-8"));
+    const bundle = encodeCheckpointBundle(json, readFileSync(join(dir, "weights.bin")));
+    const loaded = modelFromArtifacts(decodeCheckpointBundle(bundle));
+    expect(loaded.config).toEqual(model.config);
+    expect(() => modelFromArtifacts(decodeCheckpointBundle(bundle.subarray(0, bundle.length - 4)))).toThrow(/truncated or corrupt/);
+    expect(() => decodeCheckpointBundle(bundle.subarray(0, 20))).toThrow(/truncated inside its model description/);
+    expect(() => decodeCheckpointBundle(new Uint8Array(16))).toThrow(/not a VAE Explorables checkpoint bundle/);
+    loaded.dispose();
     model.dispose();
   });
 });
