@@ -1,4 +1,4 @@
-import {spawn, spawnSync} from "node:child_process";
+import {execFile, spawn} from "node:child_process";
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
@@ -7,7 +7,14 @@ import {encodeIdx, mulberry32} from "../../lib/index.ts";
 
 // The command-line tools, run as a user runs them, on a small MNIST-shaped fixture.
 const root = join(import.meta.dirname, "../..");
-const node = (script: string, args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(root, "scripts", script), ...args], {cwd: root, encoding: "utf-8"});
+// Asynchronous on purpose: a synchronous spawn blocks vitest's worker, whose RPC times out under load.
+function node(script: string, args: string[]): Promise<{status: number | null; stdout: string; stderr: string}> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--import", "tsx", join(root, "scripts", script), ...args], {cwd: root, encoding: "utf-8"}, (error, stdout, stderr) => {
+      resolve({status: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr});
+    });
+  });
+}
 const TINY = ["--hidden", "8", "--latent", "2", "--batch", "32", "--test-limit", "40"];
 
 function writeMnist(dir: string, train: number, test: number) {
@@ -30,13 +37,13 @@ describe("npm run train / npm run evaluate", () => {
     writeMnist(data, 128, 40);
   });
 
-  it("train saves a checkpoint, a log and the command every epoch, and --resume continues", () => {
+  it("train saves a checkpoint, a log and the command every epoch, and --resume continues", async () => {
     const out = join(work, "run");
-    const first = node("train.ts", ["--data", data, "--out", out, "--epochs", "1", ...TINY]);
+    const first = await node("train.ts", ["--data", data, "--out", out, "--epochs", "1", ...TINY]);
     expect(first.stderr).not.toMatch(/error/);
     expect(first.status).toBe(0);
     for (const file of ["model.json", "weights.bin", "train-log.json", "command.txt"]) expect(existsSync(join(out, file))).toBe(true);
-    const resumed = node("train.ts", ["--data", data, "--out", out, "--epochs", "2", "--resume", ...TINY]);
+    const resumed = await node("train.ts", ["--data", data, "--out", out, "--epochs", "2", "--resume", ...TINY]);
     expect(resumed.status).toBe(0);
     expect(resumed.stdout).toContain("Resuming");
     const log = JSON.parse(readFileSync(join(out, "train-log.json"), "utf-8"));
@@ -44,14 +51,14 @@ describe("npm run train / npm run evaluate", () => {
     expect(log.epochs[1].testLoss).toBeGreaterThan(0);
     expect(readFileSync(join(out, "command.txt"), "utf-8").trim().split("\n")).toHaveLength(2);
 
-    const evaluated = node("evaluate.ts", [out, "--data", data, "--k", "10"]);
+    const evaluated = await node("evaluate.ts", [out, "--data", data, "--k", "10"]);
     expect(evaluated.status).toBe(0);
     const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf-8"));
     expect(metrics).toMatchObject({examples: 40, epochs: 2, iwae: {k: 10}});
     expect(metrics.protocol).toContain("binarized once");
   });
 
-  it("a bad flag, a bad value, missing or corrupt data: one line on stderr, exit code 2, no stack trace", () => {
+  it("a bad flag, a bad value, missing or corrupt data: one line on stderr, exit code 2, no stack trace", async () => {
     const cases: [string[], RegExp][] = [
       [["--out", join(work, "x"), "--bogus"], /Unknown option '--bogus'/],
       [["--out", join(work, "x"), "--latent", "two"], /--latent must be a whole number from 1 to 1024, not "two"/],
@@ -64,12 +71,12 @@ describe("npm run train / npm run evaluate", () => {
     writeFileSync(join(corrupt, "t10k-labels-idx1-ubyte"), encodeIdx([8], Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8])).subarray(0, 10));
     cases.push([["--out", join(work, "x"), "--data", corrupt, ...TINY], /t10k-labels-idx1-ubyte is truncated/]);
     for (const [args, message] of cases) {
-      const run = node("train.ts", args);
+      const run = await node("train.ts", args);
       expect(run.status, args.join(" ")).toBe(2);
       expect(run.stderr.trim()).toMatch(message);
       expect(run.stderr.trim().split("\n")).toHaveLength(1);
     }
-    const missing = node("evaluate.ts", [join(work, "no-checkpoint")]);
+    const missing = await node("evaluate.ts", [join(work, "no-checkpoint")]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/model.json is missing/);
   });
