@@ -17,7 +17,7 @@ export const CHAPTERS: readonly Chapter[] = [
     summary: "What it means to model p(x), and why 784 dependent pixels make it hard."},
   {number: 2, title: "Autoencoders", path: "/chapters/02-autoencoders", ready: false,
     summary: "A bottleneck trained with a squared error compresses digits well, yet decoding a random code gives garbage."},
-  {number: 3, title: "Latent variable models", path: "/chapters/03-latent-variable-models", ready: false,
+  {number: 3, title: "Latent variable models", path: "/chapters/03-latent-variable-models", ready: true,
     summary: "p(x) = ∫ p(x|z) p(z) dz, and why estimating it by sampling z from the prior is hopeless for images."},
   {number: 4, title: "The ELBO", path: "/chapters/04-elbo", ready: true,
     summary: "The evidence lower bound derived twice, and its gap to log p(x) measured on a model where both are exact."},
