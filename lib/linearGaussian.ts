@@ -45,13 +45,21 @@ export class LinearGaussianModel {
     this.precision = identity(this.latentDim).map((row, i) => row.map((v, j) => v + wtw[i][j] / (sigma * sigma)));
   }
 
-  /** The exact log p(x) = log N(x; b, W Wᵀ + σ² I). */
+  /**
+   * The exact log p(x) = log N(x; b, Σ), Σ = W Wᵀ + σ² I, in O(D K²) rather than O(D³) (x can be an
+   * image), through the matrix determinant lemma and the Woodbury identity:
+   *   log det Σ = D log σ² + log det(I + Wᵀ W / σ²)
+   *   cᵀ Σ⁻¹ c = (‖c‖² − uᵀ (σ² I + Wᵀ W)⁻¹ u) / σ²,  c = x − b,  u = Wᵀ c.
+   */
   logMarginal(x: Vector): number {
-    const w = this.weights;
-    const cov = matMul(w, transpose(w)).map((row, i) => row.map((v, j) => v + (i === j ? this.sigma ** 2 : 0)));
+    const s2 = this.sigma ** 2;
     const centered = x.map((v, i) => v - this.bias[i]);
-    const quad = centered.reduce((sum, v, i) => sum + v * solveSpd(cov, centered)[i], 0);
-    return -0.5 * (this.dataDim * LOG_2PI + logDetSpd(cov) + quad);
+    const u = matVec(transpose(this.weights), centered);
+    const inner = this.precision.map((row) => row.map((v) => v * s2)); // σ² I + Wᵀ W
+    const solved = solveSpd(inner, u);
+    const quad = (centered.reduce((sum, v) => sum + v * v, 0) - u.reduce((sum, v, i) => sum + v * solved[i], 0)) / s2;
+    const logDet = this.dataDim * Math.log(s2) + logDetSpd(this.precision);
+    return -0.5 * (this.dataDim * LOG_2PI + logDet + quad);
   }
 
   /** The exact posterior p(z | x): its mean and full covariance. */
@@ -83,7 +91,8 @@ export class LinearGaussianModel {
     const variances = q.logVar.map(Math.exp);
     const trace = variances.reduce((sum, v, j) => sum + p[j][j] * v, 0);
     const diff = mu.map((m, j) => m - q.mean[j]);
-    const quad = diff.reduce((sum, d, i) => sum + d * matVec(p, diff)[i], 0);
+    const pDiff = matVec(p, diff);
+    const quad = diff.reduce((sum, d, i) => sum + d * pDiff[i], 0);
     const logDetPosterior = -logDetSpd(p);
     const logDetQ = q.logVar.reduce((a, b) => a + b, 0);
     return 0.5 * (trace + quad - this.latentDim + logDetPosterior - logDetQ);
@@ -91,8 +100,13 @@ export class LinearGaussianModel {
 
   /** log p(x | z) for one z. */
   logLikelihood(x: Vector, z: Vector): number {
-    const predicted = matVec(this.weights, z);
-    const squared = x.reduce((sum, v, i) => sum + (v - predicted[i] - this.bias[i]) ** 2, 0);
+    let squared = 0;
+    for (let i = 0; i < this.dataDim; i++) {
+      const row = this.weights[i];
+      let predicted = this.bias[i];
+      for (let j = 0; j < this.latentDim; j++) predicted += row[j] * z[j];
+      squared += (x[i] - predicted) ** 2;
+    }
     return -0.5 * this.dataDim * (LOG_2PI + 2 * Math.log(this.sigma)) - squared / (2 * this.sigma ** 2);
   }
 

@@ -60,3 +60,18 @@ describe("LinearGaussianModel", () => {
     expect(logMeanExpNumbers([-1000, -1000 + Math.log(3)])).toBeCloseTo(-1000 + Math.log(2), 10);
   });
 });
+
+describe("LinearGaussianModel.logMarginal", () => {
+  it("logMarginal(x) (Woodbury form) equals the dense Gaussian log-density of N(b, W Wᵀ + σ² I)", async () => {
+    const {cholesky, matMul, solveSpd, transpose} = await import("../../lib/linalg.ts");
+    const w = [[0.5, -1], [1, 0.3], [-0.2, 0.8], [0.4, 0.4], [1.5, -0.7]];
+    const m = new LinearGaussianModel(w, [0.1, 0, -0.3, 0.2, 0], 0.7);
+    const y = [0.3, -1, 0.5, 2, -0.4];
+    const cov = matMul(w, transpose(w)).map((row, i) => row.map((v, j) => v + (i === j ? 0.49 : 0)));
+    const c = y.map((v, i) => v - m.bias[i]);
+    const solved = solveSpd(cov, c);
+    const quad = c.reduce((s, v, i) => s + v * solved[i], 0);
+    const logDet = 2 * cholesky(cov).reduce((s, row, i) => s + Math.log(row[i]), 0);
+    expect(m.logMarginal(y)).toBeCloseTo(-0.5 * (5 * Math.log(2 * Math.PI) + logDet + quad), 10);
+  });
+});

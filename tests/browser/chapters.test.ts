@@ -1,0 +1,99 @@
+import type {Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {openSite, waitForCells, type Site} from "./site.ts";
+
+// Each chapter's main control, driven as a reader would (by its label), and what it must change.
+
+/** Sets an Observable Inputs range or select found by its label, as a reader would, and waits for the page to settle. */
+async function setInput(page: Page, label: string, value: string | number) {
+  const control = page.getByLabel(label, {exact: true});
+  const tag = await control.first().evaluate((el) => el.tagName);
+  if (tag === "SELECT") await control.first().selectOption(String(value));
+  else {
+    await control.first().fill(String(value));
+    await control.first().press("Enter");
+  }
+  await waitForCells(page);
+}
+
+async function number(page: Page, name: string): Promise<number> {
+  return Number(await page.locator(`[data-value="${name}"]`).textContent());
+}
+
+describe("chapters in a real browser", () => {
+  let site: Site;
+  beforeAll(async () => {
+    site = await openSite();
+  });
+  afterAll(async () => {
+    await site?.close();
+  });
+
+  it("chapter 1: 'Draw new samples' redraws the pixel model's samples", async () => {
+    const {page} = await site.visit("/chapters/01-generative-models");
+    const canvas = page.getByRole("img", {name: /samples from the independent-pixel model/});
+    const before = await canvas.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    await page.getByRole("button", {name: "Draw new samples"}).click();
+    await waitForCells(page);
+    await expect.poll(() => page.locator("#pixel-samples-caption").textContent()).toContain("draw 2");
+    const after = await page.getByRole("img", {name: /samples from the independent-pixel model/}).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    expect(after).not.toBe(before);
+    await page.close();
+  });
+
+  it("chapter 3: naive Monte Carlo falls further short of log p(x) in 784 dimensions than in 2", async () => {
+    const {page} = await site.visit("/chapters/03-latent-variable-models");
+    await setInput(page, "dimension of x", 2);
+    const small = await number(page, "shortfall");
+    await setInput(page, "dimension of x", 784);
+    const large = await number(page, "shortfall");
+    expect(Math.abs(small)).toBeLessThan(0.5);
+    expect(large).toBeGreaterThan(10 * Math.max(Math.abs(small), 0.1));
+    await page.close();
+  });
+
+  it("chapter 4: log p(x) = ELBO + KL(q ‖ p(z|x)) in the numbers shown, and the gap closes at the exact posterior", async () => {
+    const {page} = await site.visit("/chapters/04-elbo");
+    const check = async () => {
+      const [elbo, gap, logPx] = [await number(page, "elbo"), await number(page, "gap"), await number(page, "log-px")];
+      expect(Math.abs(elbo + gap - logPx)).toBeLessThanOrEqual(1e-4 + 1e-9);
+      return {elbo, gap, logPx};
+    };
+    const first = await check();
+    expect(first.gap).toBeGreaterThan(1);
+    await setInput(page, "q's mean m", 1.5);
+    const moved = await check();
+    expect(moved.elbo).not.toBe(first.elbo);
+    expect(moved.logPx).toBe(first.logPx);
+    await page.getByRole("button", {name: "Set q to the exact posterior"}).click();
+    await waitForCells(page);
+    const exact = await check();
+    expect(exact.gap).toBeLessThanOrEqual(1e-4);
+    expect(Math.abs(exact.elbo - exact.logPx)).toBeLessThanOrEqual(1e-4);
+    await page.close();
+  });
+
+  it("chapter 5: the KL shown follows ½(σ² + μ² − 1 − log σ²) as the sliders move, and Monte Carlo agrees", async () => {
+    const {page} = await site.visit("/chapters/05-kl-closed-form");
+    for (const [mu, sigma] of [[1, 0.5], [-2, 1.7], [0, 1]]) {
+      await setInput(page, "μ of q", mu);
+      await setInput(page, "σ of q", sigma);
+      const want = 0.5 * (sigma ** 2 + mu ** 2 - 1 - Math.log(sigma ** 2));
+      expect(await number(page, "kl-closed")).toBeCloseTo(want, 3);
+      const spread = await number(page, "kl-spread");
+      expect(Math.abs((await number(page, "kl-mc")) - want)).toBeLessThanOrEqual(4 * (spread / Math.sqrt(200)) + 1e-3);
+    }
+    await page.close();
+  });
+
+  it("chapter 6: new draws move both estimators' means; the reparameterized one is less spread", async () => {
+    const {page} = await site.visit("/chapters/06-reparameterization");
+    const before = await number(page, "score-mean");
+    await page.getByRole("button", {name: "New random draws"}).click();
+    await waitForCells(page);
+    expect(await number(page, "score-mean")).not.toBe(before);
+    expect(await number(page, "exact")).toBeCloseTo(2 * 0.8 + Math.cos(0.8) * Math.exp(-(1.3 ** 2) / 2), 3);
+    expect(await number(page, "reparam-std")).toBeLessThan(await number(page, "score-std"));
+    await page.close();
+  });
+});
