@@ -6,7 +6,7 @@
 //     would break an offline reader.
 // Each output is rewritten only when its inputs are newer, so repeated runs cost nothing.
 import {build} from "esbuild";
-import {existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from "node:fs";
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from "node:fs";
 import {createRequire} from "node:module";
 import {dirname, join} from "node:path";
 import {fileURLToPath} from "node:url";
@@ -55,10 +55,15 @@ function inlineKatexCss() {
   console.log(`vendor: wrote ${output} (${(css.length / 1e6).toFixed(1)} MB)`);
 }
 
-// Framework reuses a data loader's cached output until the loader itself changes; models.json reads
-// the checkpoints' metrics, which change without it, so it is always rebuilt (it takes milliseconds).
+// Framework reuses a data loader's cached output until the loader itself changes. models.json and the
+// model-*.bin bundles read data/checkpoints/, which changes without the loaders changing, so they are
+// always rebuilt (milliseconds each).
 function dropStaleLoaderOutputs() {
-  rmSync(join(root, "src/.observablehq/cache/data/models.json"), {force: true});
+  const cache = join(root, "src/.observablehq/cache/data");
+  if (!existsSync(cache)) return;
+  for (const name of readdirSync(cache)) {
+    if (name === "models.json" || /^model-[\w-]+\.bin$/.test(name)) rmSync(join(cache, name), {force: true});
+  }
 }
 
 const __filename = fileURLToPath(import.meta.url);

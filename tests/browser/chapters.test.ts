@@ -41,6 +41,17 @@ describe("chapters in a real browser", () => {
     await page.close();
   });
 
+  it("chapter 2: the shipped autoencoder reconstructs, and 'Decode new random points' decodes new codes", async () => {
+    const {page} = await site.visit("/chapters/02-autoencoders");
+    const grid = () => page.getByRole("img", {name: /The autoencoder decoding 20 random points/}).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    const before = await grid();
+    await page.getByRole("button", {name: "Decode new random points"}).click();
+    await waitForCells(page);
+    await expect.poll(() => page.locator("#ae-random-caption").textContent()).toContain("draw 2");
+    expect(await grid()).not.toBe(before);
+    await page.close();
+  });
+
   it("chapter 3: naive Monte Carlo falls further short of log p(x) in 784 dimensions than in 2", async () => {
     const {page} = await site.visit("/chapters/03-latent-variable-models");
     await setInput(page, "dimension of x", 2);
