@@ -1,5 +1,5 @@
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {openSite, type Site} from "./site.ts";
+import {describe, expect, it} from "vitest";
+import {useSite, type Site} from "./site.ts";
 
 interface Report {
   backend: string;
@@ -26,16 +26,10 @@ async function diagnostics(site: Site, query = ""): Promise<{report: Report; sta
 }
 
 describe("the tfjs backend in a real browser", () => {
-  let site: Site;
-  beforeAll(async () => {
-    site = await openSite();
-  });
-  afterAll(async () => {
-    await site?.close();
-  });
+  const site = useSite();
 
   it("chooseBackend() picks webgl by default and lib computes a matrix product on it", async () => {
-    const {report, status} = await diagnostics(site);
+    const {report, status} = await diagnostics(site());
     expect(report.backend).toBe("webgl");
     expect(report.attempts[0]).toMatch(/^webgpu: /); // tried first, unavailable without --enable-unsafe-webgpu
     expect(report.selfTestMaxAbsError).toBeLessThan(1e-4);
@@ -44,7 +38,7 @@ describe("the tfjs backend in a real browser", () => {
   });
 
   it("?backend=cpu runs the same computation on the CPU backend", async () => {
-    const {report, status} = await diagnostics(site, "?backend=cpu");
+    const {report, status} = await diagnostics(site(), "?backend=cpu");
     expect(report.backend).toBe("cpu");
     expect(report.requested).toBe("cpu");
     expect(report.selfTestMaxAbsError).toBeLessThan(1e-5);
@@ -52,20 +46,20 @@ describe("the tfjs backend in a real browser", () => {
   });
 
   it("?backend=wasm loads the WASM backend's files from the site itself", async () => {
-    const {report} = await diagnostics(site, "?backend=wasm");
+    const {report} = await diagnostics(site(), "?backend=wasm");
     expect(report.backend).toBe("wasm");
     expect(report.selfTestMaxAbsError).toBeLessThan(1e-5);
   });
 
   it("an unknown ?backend= value is reported and the default chain is used", async () => {
-    const {report, status} = await diagnostics(site, "?backend=tpu");
+    const {report, status} = await diagnostics(site(), "?backend=tpu");
     expect(report.backend).toBe("webgl");
     expect(report.attempts[0]).toContain('unknown backend "tpu"');
     expect(status).toContain("tpu");
   });
 
   it("the page and lib share one tfjs instance: a variable made by lib is seen by the page's tf", async () => {
-    const {report} = await diagnostics(site);
+    const {report} = await diagnostics(site());
     expect(report.sharedInstance).toBe(true);
     expect(report.tfModules).toBe(1);
   });

@@ -1,6 +1,6 @@
 import type {Page} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {openSite, waitForCells, type Site} from "./site.ts";
+import {describe, expect, it} from "vitest";
+import {useSite, waitForCells} from "./site.ts";
 
 // Each chapter's main control, driven as a reader would (by its label), and what it must change.
 
@@ -21,16 +21,10 @@ async function number(page: Page, name: string): Promise<number> {
 }
 
 describe("chapters in a real browser", () => {
-  let site: Site;
-  beforeAll(async () => {
-    site = await openSite();
-  });
-  afterAll(async () => {
-    await site?.close();
-  });
+  const site = useSite();
 
   it("chapter 1: 'Draw new samples' redraws the pixel model's samples", async () => {
-    const {page} = await site.visit("/chapters/01-generative-models");
+    const {page} = await site().visit("/chapters/01-generative-models");
     const canvas = page.getByRole("img", {name: /samples from the independent-pixel model/});
     const before = await canvas.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
     await page.getByRole("button", {name: "Draw new samples"}).click();
@@ -42,7 +36,7 @@ describe("chapters in a real browser", () => {
   });
 
   it("chapter 2: the shipped autoencoder reconstructs, and 'Decode new random points' decodes new codes", async () => {
-    const {page} = await site.visit("/chapters/02-autoencoders");
+    const {page} = await site().visit("/chapters/02-autoencoders");
     const grid = () => page.getByRole("img", {name: /The autoencoder decoding 20 random points/}).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
     const before = await grid();
     await page.getByRole("button", {name: "Decode new random points"}).click();
@@ -53,7 +47,7 @@ describe("chapters in a real browser", () => {
   });
 
   it("chapter 3: naive Monte Carlo falls further short of log p(x) in 784 dimensions than in 2", async () => {
-    const {page} = await site.visit("/chapters/03-latent-variable-models");
+    const {page} = await site().visit("/chapters/03-latent-variable-models");
     await setInput(page, "dimension of x", 2);
     const small = await number(page, "shortfall");
     await setInput(page, "dimension of x", 784);
@@ -64,7 +58,7 @@ describe("chapters in a real browser", () => {
   });
 
   it("chapter 4: log p(x) = ELBO + KL(q ‖ p(z|x)) in the numbers shown, and the gap closes at the exact posterior", async () => {
-    const {page} = await site.visit("/chapters/04-elbo");
+    const {page} = await site().visit("/chapters/04-elbo");
     const check = async () => {
       const [elbo, gap, logPx] = [await number(page, "elbo"), await number(page, "gap"), await number(page, "log-px")];
       expect(Math.abs(elbo + gap - logPx)).toBeLessThanOrEqual(1e-4 + 1e-9);
@@ -85,7 +79,7 @@ describe("chapters in a real browser", () => {
   });
 
   it("chapter 5: the KL shown follows ½(σ² + μ² − 1 − log σ²) as the sliders move, and Monte Carlo agrees", async () => {
-    const {page} = await site.visit("/chapters/05-kl-closed-form");
+    const {page} = await site().visit("/chapters/05-kl-closed-form");
     for (const [mu, sigma] of [[1, 0.5], [-2, 1.7], [0, 1]]) {
       await setInput(page, "μ of q", mu);
       await setInput(page, "σ of q", sigma);
@@ -98,7 +92,7 @@ describe("chapters in a real browser", () => {
   });
 
   it("chapter 6: new draws move both estimators' means; the reparameterized one is less spread", async () => {
-    const {page} = await site.visit("/chapters/06-reparameterization");
+    const {page} = await site().visit("/chapters/06-reparameterization");
     const before = await number(page, "score-mean");
     await page.getByRole("button", {name: "New random draws"}).click();
     await waitForCells(page);

@@ -1,5 +1,5 @@
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {openSite, type Site} from "./site.ts";
+import {describe, expect, it} from "vitest";
+import {useSite, type Site} from "./site.ts";
 
 // lib runs unchanged in the browser: import the very module a page imports and train a tiny VAE.
 interface Result {
@@ -44,17 +44,11 @@ async function trainInPage(site: Site, query: string): Promise<Result> {
 }
 
 describe("lib in the browser", () => {
-  let site: Site;
-  beforeAll(async () => {
-    site = await openSite();
-  });
-  afterAll(async () => {
-    await site?.close();
-  });
+  const site = useSite();
 
   for (const [query, backend] of [["", "webgl"], ["?backend=wasm", "wasm"], ["?backend=cpu", "cpu"]]) {
     it(`Trainer trains a tiny VAE on ${backend}, saves it to IndexedDB and loads it back, leaking nothing`, async () => {
-      const result = await trainInPage(site, query);
+      const result = await trainInPage(site(), query);
       expect(result.backend).toBe(backend);
       expect(result.losses).toHaveLength(12);
       expect(result.losses.every(Number.isFinite)).toBe(true);

@@ -1,19 +1,13 @@
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {cellErrors, openSite, sitePages, type Site} from "./site.ts";
+import {describe, expect, it} from "vitest";
+import {cellErrors, sitePages, useSite} from "./site.ts";
 
 // Every page the config lists, discovered rather than hand-kept, so a new chapter is tested at once.
 describe("every page of the built site", () => {
-  let site: Site;
-  beforeAll(async () => {
-    site = await openSite();
-  });
-  afterAll(async () => {
-    await site?.close();
-  });
+  const site = useSite();
 
   for (const path of sitePages()) {
     it(`${path} loads with no errors, no failed or foreign requests, and every cell rendered`, async () => {
-      const visit = await site.visit(path);
+      const visit = await site().visit(path);
       try {
         expect(visit.pageErrors, "uncaught page errors").toEqual([]);
         expect(visit.consoleErrors, "console errors").toEqual([]);

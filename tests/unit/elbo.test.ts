@@ -1,16 +1,12 @@
 import {describe, expect, it} from "vitest";
-import {elbo, elboLoss, LinearGaussianModel, normalSampler, tf, type Tensor2D} from "../../lib/index.ts";
+import {elbo, elboLoss, normalSampler, tf, type Tensor2D} from "../../lib/index.ts";
+import {linearGaussianFixture} from "./fixtures.ts";
 import {leakedBy, meanAndStd, useBackend, values} from "./helpers.ts";
 
 useBackend("cpu");
 
 // lib's tfjs ELBO on the linear-Gaussian model, whose ELBO is known in closed form.
-const W = [[1, 0.5], [-0.3, 0.8], [0.2, -1.1], [0.7, 0.4]];
-const b = [0.1, -0.2, 0.3, 0];
-const sigma = 0.6;
-const model = new LinearGaussianModel(W, b, sigma);
-const decode = (z: Tensor2D) => tf.matMul(z, tf.tensor2d(W), false, true).add(tf.tensor1d(b));
-const x = [1.2, -0.4, 0.3, 0.9];
+const {model, decode, sigma, x} = linearGaussianFixture();
 const q = {mean: [0.3, -0.2], logVar: [-1, -0.5]};
 
 describe("elbo", () => {

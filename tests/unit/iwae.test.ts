@@ -1,15 +1,11 @@
 import {describe, expect, it} from "vitest";
-import {iwaeBound, LinearGaussianModel, logMeanExp, tf, type Tensor2D} from "../../lib/index.ts";
+import {iwaeBound, logMeanExp, tf, type Tensor2D} from "../../lib/index.ts";
+import {linearGaussianFixture} from "./fixtures.ts";
 import {leakedBy, useBackend, values} from "./helpers.ts";
 
 useBackend("cpu");
 
-const W = [[1, 0.5], [-0.3, 0.8], [0.2, -1.1], [0.7, 0.4]];
-const b = [0.1, -0.2, 0.3, 0];
-const sigma = 0.6;
-const model = new LinearGaussianModel(W, b, sigma);
-const decode = (z: Tensor2D) => tf.matMul(z, tf.tensor2d(W), false, true).add(tf.tensor1d(b));
-const x = [1.2, -0.4, 0.3, 0.9];
+const {model, decode, sigma, x} = linearGaussianFixture();
 // A deliberately poor q (not the posterior), so the ELBO gap is large and IWAE has room to close it.
 const q = {mean: [0.6, 0.2], logVar: [-0.3, 0.4]};
 
