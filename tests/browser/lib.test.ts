@@ -57,3 +57,50 @@ describe("lib in the browser", () => {
     });
   }
 });
+
+describe("checkpoints through the reader's files", () => {
+  const site = useSite();
+
+  it("saveCheckpoint(model, 'downloads://…') downloads model.json and weights; loadCheckpoint([files]) loads them back", async () => {
+    const visit = await site().visit("/diagnostics?backend=cpu");
+    const {page} = visit;
+    try {
+      const downloads: {name: string; bytes: number[]}[] = [];
+      const done = new Promise<void>((resolve) => {
+        page.on("download", async (download) => {
+          const stream = await download.createReadStream();
+          const chunks: Buffer[] = [];
+          for await (const chunk of stream) chunks.push(chunk as Buffer);
+          downloads.push({name: download.suggestedFilename(), bytes: Array.from(Buffer.concat(chunks))});
+          if (downloads.length === 2) resolve();
+        });
+      });
+      await page.evaluate(`(async () => {
+        const href = document.querySelector('link[rel=modulepreload][href*="/_import/lib/index."]').href;
+        const lib = await import(href);
+        window.__lib = lib;
+        window.__model = lib.createModel(lib.modelConfig({imageShape: [4, 4, 1], hiddenSizes: [8], latentDim: 2, seed: 4}));
+        await lib.saveCheckpoint(window.__model, "downloads://tiny");
+      })()`);
+      await done;
+      expect(downloads.map((d) => d.name).sort()).toEqual(["tiny.json", "tiny.weights.bin"]);
+      const same = await page.evaluate(`(async () => {
+        const lib = window.__lib;
+        const files = ${JSON.stringify(downloads)}.map((d) => new File([new Uint8Array(d.bytes)], d.name));
+        const loaded = await lib.loadCheckpoint(files);
+        const x = lib.tf.tensor2d(new Float32Array(32).fill(0.5), [2, 16]);
+        const [a, b] = [window.__model.reconstruct(x), loaded.reconstruct(x)];
+        const difference = lib.tf.max(lib.tf.abs(lib.tf.sub(a, b))).dataSync()[0];
+        // A file that is not a checkpoint is refused with a sentence, and nothing else changes.
+        let refused = "";
+        try { await lib.loadCheckpoint([new File(["{}"], "other.json"), files[1]]); } catch (error) { refused = error.message; }
+        return {difference, refused};
+      })()`);
+      expect(same).toMatchObject({difference: 0});
+      expect((same as {refused: string}).refused).toMatch(/modelTopology field is missing|not a VAE Explorables checkpoint|could not be read/);
+      expect(visit.consoleErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
