@@ -146,7 +146,8 @@ async function main() {
     log.epochs.push(entry);
     await save(done + epoch + 1);
     endProgressLine();
-    console.log(`epoch ${entry.epoch}/${epochs}: train ${entry.trainLoss.toFixed(2)}, test ${entry.testLoss.toFixed(2)} (reconstruction ${entry.testReconstruction.toFixed(2)}${entry.testKl === null ? "" : `, KL ${entry.testKl.toFixed(2)}`}) nats, ${formatDuration(seconds)}, saved`);
+    const parts = entry.testKl === null ? "squared error per image" : `reconstruction ${entry.testReconstruction.toFixed(2)}, KL ${entry.testKl.toFixed(2)}; nats`;
+    console.log(`epoch ${entry.epoch}/${epochs}: train ${entry.trainLoss.toFixed(2)}, test ${entry.testLoss.toFixed(2)} (${parts}), ${formatDuration(seconds)}, saved`);
     recent = {loss: 0, reconstruction: 0, kl: 0, n: 0};
     epochStart = performance.now();
   };
