@@ -108,10 +108,12 @@ export async function evaluateModel(model: Model, data: Dataset, options: Evalua
     kl: stochastic ? sums.kl / total : null,
     iwae: k > 0 ? {k, nll: -sums.iwae / total} : null,
     activeUnits: {count: variances.filter((v) => v > activeThreshold).length, threshold: activeThreshold, variances},
-    protocol:
-      `${total} test images, ${binarize === "dynamic" ? `binarized once by a Bernoulli draw per pixel (seed ${seed})` : "grey levels in [0, 1]"}; ` +
-      `${likelihood} decoder; nats per image, summed over pixels and latent dimensions. ` +
-      (stochastic ? `−ELBO with one z per image; log-likelihood from the importance-weighted bound with k = ${k}; ` : "the autoencoder's reconstruction is its squared error; ") +
-      `a latent unit is active when the variance of its posterior mean over the data exceeds ${activeThreshold}.`
+    protocol: stochastic
+      ? `${total} test images, ${binarize === "dynamic" ? `binarized once by a Bernoulli draw per pixel (seed ${seed})` : "grey levels in [0, 1]"}; ` +
+        `${likelihood} decoder; nats per image, summed over pixels and latent dimensions. ` +
+        `−ELBO with one z per image; log-likelihood from the importance-weighted bound with k = ${k}; ` +
+        `a latent unit is active when the variance of its posterior mean over the data exceeds ${activeThreshold}.`
+      : `${total} test images, grey levels in [0, 1]. The autoencoder has no likelihood: its reconstruction is the squared error ` +
+        `‖x − x̂‖² per image, summed over pixels; a latent unit is active when the variance of its code over the data exceeds ${activeThreshold}.`
   };
 }
