@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
-import {useSite, type Site} from "./site.ts";
+import type {Site} from "./site.ts";
+import {useSite} from "./useSite.ts";
 
 interface Report {
   backend: string;

@@ -1,6 +1,7 @@
 import type {Page} from "playwright-core";
 import {describe, expect, it} from "vitest";
-import {useSite, waitForCells} from "./site.ts";
+import {waitForCells} from "./site.ts";
+import {useSite} from "./useSite.ts";
 
 // Each chapter's main control, driven as a reader would (by its label), and what it must change.
 

@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
-import {cellErrors, sitePages, useSite} from "./site.ts";
+import {cellErrors, sitePages} from "./site.ts";
+import {useSite} from "./useSite.ts";
 
 // Every page the config lists, discovered rather than hand-kept, so a new chapter is tested at once.
 describe("every page of the built site", () => {

@@ -1,7 +1,6 @@
 import {existsSync} from "node:fs";
 import {join} from "node:path";
 import type {Browser, Page} from "playwright-core";
-import {afterAll, beforeAll} from "vitest";
 import config from "../../observablehq.config.ts";
 import {launchChromium} from "./chromium.ts";
 import {serveStatic, type StaticSite} from "./server.ts";
@@ -105,17 +104,3 @@ export async function cellErrors(page: Page): Promise<string[]> {
   return page.$$eval(".observablehq--error", (nodes) => nodes.map((node) => node.textContent ?? ""));
 }
 
-/** The built site and one Chromium for a test file: opened before its tests, closed after. */
-export function useSite(): () => Site {
-  let site: Site | undefined;
-  beforeAll(async () => {
-    site = await openSite();
-  });
-  afterAll(async () => {
-    await site?.close();
-  });
-  return () => {
-    if (!site) throw new Error("the site is not open yet");
-    return site;
-  };
-}
