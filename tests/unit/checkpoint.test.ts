@@ -126,3 +126,28 @@ describe("checkpoint bundles", () => {
     model.dispose();
   });
 });
+
+describe("checkpoints from a URL", () => {
+  it("loadCheckpoint(url) fetches model.json and its weights over HTTP, and a missing URL gives a CheckpointError", async () => {
+    const {createServer} = await import("node:http");
+    const {readFile} = await import("node:fs/promises");
+    const {dir, model} = await saved();
+    const server = createServer(async (request, response) => {
+      const file = join(dir, (request.url ?? "/").slice(1));
+      const body = await readFile(file).catch(() => null);
+      if (body) response.writeHead(200).end(body);
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const {port} = server.address() as {port: number};
+    try {
+      const loaded = await loadCheckpoint(`http://127.0.0.1:${port}/model.json`);
+      expect(values(loaded.params.get("decoder/output/bias"))).toEqual(values(model.params.get("decoder/output/bias")));
+      loaded.dispose();
+      await expect(loadCheckpoint(`http://127.0.0.1:${port}/nowhere/model.json`)).rejects.toThrow(CheckpointError);
+    } finally {
+      server.close();
+      model.dispose();
+    }
+  });
+});
