@@ -13,8 +13,9 @@ export interface LatentPoint {
 }
 
 /** Latent codes as a scatter, coloured by digit label, with a legend; `marks` adds overlays. */
-export function LatentScatter(points: LatentPoint[], {width = 400, height = 360, title = "", marks = [] as Plot.Markish[]} = {}): SVGSVGElement | HTMLElement {
+export function LatentScatter(points: LatentPoint[], {width = 400, height = 360, title = "", ariaLabel = "Latent codes coloured by digit label", marks = [] as Plot.Markish[]} = {}): SVGSVGElement | HTMLElement {
   return Plot.plot({
+    ariaLabel,
     width,
     height,
     aspectRatio: 1,
