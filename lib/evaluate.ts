@@ -91,7 +91,7 @@ export async function evaluateModel(model: Model, data: Dataset, options: Evalua
         const x = tf.tensor2d(inputs[b], [size, data.pixels]);
         const {mean, logVar} = model.encode(x, c);
         const prior = model.config.kind === "cvae" && model.config.prior === "learned" ? model.prior(size, c) : undefined;
-        return iwaeBound({x, mean, logVar, decode: (z) => model.decode(z, c), likelihood: model.config.likelihood, k, seed: seed * 1_000_003 + 500_000 + b * 1000, chunk: Math.max(1, Math.floor(20_000 / size)), prior}).sum();
+        return iwaeBound({x, mean, logVar, decode: (z) => model.decode(z, c ? (tf.tile(c, [z.shape[0] / size, 1]) as Tensor2D) : undefined), likelihood: model.config.likelihood, k, seed: seed * 1_000_003 + 500_000 + b * 1000, chunk: Math.max(1, Math.floor(20_000 / size)), prior}).sum();
       });
       sums.iwae += (await bound.data())[0];
       bound.dispose();

@@ -25,7 +25,7 @@ export const CHAPTERS: readonly Chapter[] = [
     summary: "KL between Gaussians step by step, raced against a Monte Carlo estimate."},
   {number: 6, title: "The reparameterization trick", path: "/chapters/06-reparameterization", ready: true,
     summary: "Why z = μ + σ ⊙ ε lets gradients through sampling, and how much less noisy that gradient is."},
-  {number: 7, title: "Training a VAE, live", path: "/chapters/07-training", ready: false,
+  {number: 7, title: "Training a VAE, live", path: "/chapters/07-training", ready: true,
     summary: "Train a VAE on MNIST on your own GPU and watch reconstruction and KL trade off."},
   {number: 8, title: "Generating", path: "/chapters/08-generating", ready: false,
     summary: "Sampling with a temperature, interpolating between digits, and exploring the latent space."},

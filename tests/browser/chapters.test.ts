@@ -103,3 +103,43 @@ describe("chapters in a real browser", () => {
     await page.close();
   });
 });
+
+describe("chapter 7: the training lab", () => {
+  const site = useSite();
+
+  async function stepOf(page: Page) {
+    return Number(await page.locator(".training-lab").getAttribute("data-step"));
+  }
+
+  it("trains, pauses, steps, saves to and loads from the browser, and catches a diverging run", async () => {
+    const {page, consoleErrors} = await site().visit("/chapters/07-training");
+    await setInput(page, "Size", "0");
+    await setInput(page, "Latent size", "0");
+    await setInput(page, "Batch size", "0");
+    const reconstructions = () => page.getByRole("img", {name: /reconstructions at step/}).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    const untrained = await reconstructions();
+    await page.getByRole("button", {name: "▶ Play"}).click();
+    await expect.poll(() => stepOf(page), {timeout: 150_000}).toBeGreaterThanOrEqual(40);
+    await page.getByRole("button", {name: "⏸ Pause"}).click();
+    await expect.poll(() => page.locator(".training-lab").getAttribute("data-state")).toBe("paused");
+    const paused = await stepOf(page);
+    await page.getByRole("button", {name: "Step"}).click();
+    await expect.poll(() => stepOf(page)).toBe(paused + 1);
+    expect(await page.locator(".lab-chart svg [aria-label='line'] path, .lab-chart svg g path").count()).toBeGreaterThan(0);
+    const trained = await reconstructions();
+    expect(trained).not.toBe(untrained);
+    await page.getByRole("button", {name: "Save in this browser"}).click();
+    await expect.poll(() => page.locator(".lab-message").textContent()).toContain("Saved in this browser");
+    await page.getByRole("button", {name: "Reset"}).click();
+    expect(await stepOf(page)).toBe(0);
+    await page.getByRole("button", {name: "Load from this browser"}).click();
+    await expect.poll(() => page.locator(".lab-message").textContent()).toContain("Loaded the checkpoint saved in this browser");
+    expect(await reconstructions()).toBe(trained);
+    await setInput(page, "Learning rate", "6");
+    await page.getByRole("button", {name: "▶ Play"}).click();
+    await expect.poll(() => page.locator(".lab-message").textContent(), {timeout: 150_000}).toMatch(/Training diverged: the loss .* The learning rate \(1\)/);
+    expect(await page.locator(".training-lab").getAttribute("data-state")).toBe("paused");
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+});

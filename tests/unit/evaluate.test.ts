@@ -41,3 +41,14 @@ describe("evaluate", () => {
     ae.dispose();
   });
 });
+
+describe("evaluate a cvae", () => {
+  it("evaluateModel gives a cvae's IWAE estimate of log p(x|c), with the condition repeated for every sample", async () => {
+    const data = prototypeData({count: 64});
+    const cvae = createModel(modelConfig({kind: "cvae", numClasses: 4, prior: "learned", imageShape: [4, 4, 1], hiddenSizes: [8], latentDim: 2, seed: 2}));
+    const metrics = await evaluateModel(cvae, data, {k: 30, batchSize: 16});
+    expect(Number.isFinite(metrics.iwae?.nll)).toBe(true);
+    expect(metrics.iwae?.nll as number).toBeLessThan((metrics.negElbo as number) + 1);
+    cvae.dispose();
+  });
+});
