@@ -85,7 +85,7 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
   controls.append(...[arch, size, latent, likelihood, beta, rate, batch].map((s) => s.field));
 
   const play = button("▶ Play", () => void start());
-  const pause = button("⏸ Pause", () => trainer?.pause());
+  const pause = button("Pause", () => trainer?.pause());
   const step = button("Step", () => void stepOnce());
   const reset = button("Reset", () => rebuild());
   const saveFile = button("Save to a file", () => void save("downloads://vae-explorables"));

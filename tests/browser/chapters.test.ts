@@ -120,7 +120,7 @@ describe("chapter 7: the training lab", () => {
     const untrained = await reconstructions();
     await page.getByRole("button", {name: "▶ Play"}).click();
     await expect.poll(() => stepOf(page), {timeout: 150_000}).toBeGreaterThanOrEqual(40);
-    await page.getByRole("button", {name: "⏸ Pause"}).click();
+    await page.getByRole("button", {name: "Pause", exact: true}).click();
     await expect.poll(() => page.locator(".training-lab").getAttribute("data-state")).toBe("paused");
     const paused = await stepOf(page);
     await page.getByRole("button", {name: "Step"}).click();
