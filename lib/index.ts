@@ -54,3 +54,6 @@ export {encodeDigits, decodeDigits, concatDatasets} from "./digits.js";
 export {evaluateModel} from "./evaluate.js";
 export type {EvaluationOptions, Metrics} from "./evaluate.js";
 export {fitIndependentBernoulli, sampleIndependentBernoulli, independentBernoulliLogLikelihood} from "./pixelModel.js";
+export {interpolate} from "./interpolate.js";
+export {pca, project} from "./pca.js";
+export type {Pca} from "./pca.js";
