@@ -27,7 +27,7 @@ export const CHAPTERS: readonly Chapter[] = [
     summary: "Why z = μ + σ ⊙ ε lets gradients through sampling, and how much less noisy that gradient is."},
   {number: 7, title: "Training a VAE, live", path: "/chapters/07-training", ready: true,
     summary: "Train a VAE on MNIST on your own GPU and watch reconstruction and KL trade off."},
-  {number: 8, title: "Generating", path: "/chapters/08-generating", ready: false,
+  {number: 8, title: "Generating", path: "/chapters/08-generating", ready: true,
     summary: "Sampling with a temperature, interpolating between digits, and exploring the latent space."},
   {number: 9, title: "The conditional VAE", path: "/chapters/09-conditional-vae", ready: false,
     summary: "Condition on the label to ask for a digit, and keep the style while changing it."},

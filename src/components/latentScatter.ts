@@ -13,15 +13,15 @@ export interface LatentPoint {
 }
 
 /** Latent codes as a scatter, coloured by digit label, with a legend; `marks` adds overlays. */
-export function LatentScatter(points: LatentPoint[], {width = 400, height = 360, title = "", ariaLabel = "Latent codes coloured by digit label", marks = [] as Plot.Markish[]} = {}): SVGSVGElement | HTMLElement {
+export function LatentScatter(points: LatentPoint[], {width = 400, height = 360, title = "", xLabel = "z₁", yLabel = "z₂", ariaLabel = "Latent codes coloured by digit label", marks = [] as Plot.Markish[]} = {}): SVGSVGElement | HTMLElement {
   return Plot.plot({
     ariaLabel,
     width,
     height,
     aspectRatio: 1,
     title,
-    x: {label: "z₁"},
-    y: {label: "z₂"},
+    x: {label: xLabel},
+    y: {label: yLabel},
     color: {type: "ordinal", domain: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], range: DIGIT_COLORS, legend: true},
     marks: [Plot.dot(points, {x: "x", y: "y", fill: "label", r: 2, fillOpacity: 0.8}), ...marks]
   });

@@ -104,6 +104,29 @@ describe("chapters in a real browser", () => {
   });
 });
 
+describe("chapter 8: generating", () => {
+  const site = useSite();
+
+  it("temperature, interpolation and the latent plane each redraw from the shipped models", async () => {
+    const {page, consoleErrors} = await site().visit("/chapters/08-generating");
+    const picture = (name: RegExp) => page.getByRole("img", {name}).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    const samples = await picture(/sampled from the 20-dimensional VAE/);
+    await setInput(page, "temperature T", 0.3);
+    await expect.poll(() => page.locator("#samples-caption").textContent()).toContain("T = 0.3");
+    expect(await picture(/sampled from the 20-dimensional VAE/)).not.toBe(samples);
+    // Spherical interpolation keeps the norm of the codes nearly constant; the straight line dips.
+    const norms = async (selector: string) => ((await page.locator(selector).textContent()) ?? "").match(/-?\d+\.\d/g)!.map(Number);
+    const slerp = await norms("#slerp-caption");
+    expect(Math.max(...slerp) - Math.min(...slerp)).toBeLessThan(1);
+    const decoded = await picture(/decoding of z =/);
+    await setInput(page, "z₁", 2.5);
+    await expect.poll(() => page.locator("#picked-caption").textContent()).toContain("2.50");
+    expect(await picture(/decoding of z =/)).not.toBe(decoded);
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe("chapter 7: the training lab", () => {
   const site = useSite();
 
