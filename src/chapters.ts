@@ -29,7 +29,7 @@ export const CHAPTERS: readonly Chapter[] = [
     summary: "Train a VAE on MNIST on your own GPU and watch reconstruction and KL trade off."},
   {number: 8, title: "Generating", path: "/chapters/08-generating", ready: true,
     summary: "Sampling with a temperature, interpolating between digits, and exploring the latent space."},
-  {number: 9, title: "The conditional VAE", path: "/chapters/09-conditional-vae", ready: false,
+  {number: 9, title: "The conditional VAE", path: "/chapters/09-conditional-vae", ready: true,
     summary: "Condition on the label to ask for a digit, and keep the style while changing it."},
   {number: 10, title: "Beyond the basic VAE", path: "/chapters/10-beyond", ready: false,
     summary: "Tighter likelihood bounds (IWAE), β and posterior collapse, blurry samples and anomaly scores."}

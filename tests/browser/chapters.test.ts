@@ -127,6 +127,25 @@ describe("chapter 8: generating", () => {
   });
 });
 
+describe("chapter 9: the conditional VAE", () => {
+  const site = useSite();
+
+  it("asking for another digit redraws the samples, and the style sliders redraw the label sweep", async () => {
+    const {page, consoleErrors} = await site().visit("/chapters/09-conditional-vae");
+    const picture = (name: RegExp) => page.getByRole("img", {name}).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    const threes = await picture(/samples of the digit 3/);
+    await setInput(page, "digit to draw", 7);
+    await expect.poll(() => page.locator("#cvae-caption").textContent()).toContain("c = 7");
+    expect(await picture(/samples of the digit 7/)).not.toBe(threes);
+    const sweep = await picture(/decoded as each of the ten digits/);
+    await setInput(page, "style z₁", 2);
+    await expect.poll(() => page.locator("#sweep-caption").textContent()).toContain("(2.00, 0.00)");
+    expect(await picture(/decoded as each of the ten digits/)).not.toBe(sweep);
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe("chapter 7: the training lab", () => {
   const site = useSite();
 
