@@ -31,6 +31,6 @@ export const CHAPTERS: readonly Chapter[] = [
     summary: "Sampling with a temperature, interpolating between digits, and exploring the latent space."},
   {number: 9, title: "The conditional VAE", path: "/chapters/09-conditional-vae", ready: true,
     summary: "Condition on the label to ask for a digit, and keep the style while changing it."},
-  {number: 10, title: "Beyond the basic VAE", path: "/chapters/10-beyond", ready: false,
+  {number: 10, title: "Beyond the basic VAE", path: "/chapters/10-beyond", ready: true,
     summary: "Tighter likelihood bounds (IWAE), β and posterior collapse, blurry samples and anomaly scores."}
 ];

@@ -146,6 +146,27 @@ describe("chapter 9: the conditional VAE", () => {
   });
 });
 
+describe("chapter 10: beyond", () => {
+  const site = useSite();
+
+  it("the IWAE bound tightens with k, new samples recompute it, and anomalies score worse than test digits", async () => {
+    const {page, consoleErrors} = await site().visit("/chapters/10-beyond");
+    const bounds = async () => ((await page.locator("#iwae-summary").textContent()) ?? "").match(/= (\d+\.\d+)/g)!.map((m) => Number(m.slice(2)));
+    const [k1, k300] = await bounds();
+    expect(k300).toBeLessThan(k1);
+    await page.getByRole("button", {name: "Recompute with new samples"}).click();
+    await waitForCells(page);
+    expect((await bounds())[0]).not.toBe(k1);
+    const medians = Object.fromEntries(
+      [...((await page.locator("#anomaly-summary").textContent()) ?? "").matchAll(/(test digits|rotated 90°|inverted|random pixels) (\d+)/g)].map((m) => [m[1], Number(m[2])])
+    );
+    expect(medians["inverted"]).toBeGreaterThan(medians["test digits"]);
+    expect(medians["random pixels"]).toBeGreaterThan(medians["test digits"]);
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe("chapter 7: the training lab", () => {
   const site = useSite();
 
