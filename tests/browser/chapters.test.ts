@@ -17,6 +17,11 @@ async function setInput(page: Page, label: string, value: string | number) {
   await waitForCells(page);
 }
 
+/** A canvas figure's pixels, found by its accessible name, to tell whether it was redrawn. */
+function picture(page: Page, name: RegExp): Promise<string> {
+  return page.getByRole("img", {name}).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+}
+
 async function number(page: Page, name: string): Promise<number> {
   return Number(await page.locator(`[data-value="${name}"]`).textContent());
 }
@@ -26,19 +31,18 @@ describe("chapters in a real browser", () => {
 
   it("chapter 1: 'Draw new samples' redraws the pixel model's samples", async () => {
     const {page} = await site().visit("/chapters/01-generative-models");
-    const canvas = page.getByRole("img", {name: /samples from the independent-pixel model/});
-    const before = await canvas.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    const before = await picture(page, /samples from the independent-pixel model/);
     await page.getByRole("button", {name: "Draw new samples"}).click();
     await waitForCells(page);
     await expect.poll(() => page.locator("#pixel-samples-caption").textContent()).toContain("draw 2");
-    const after = await page.getByRole("img", {name: /samples from the independent-pixel model/}).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    const after = await picture(page, /samples from the independent-pixel model/);
     expect(after).not.toBe(before);
     await page.close();
   });
 
   it("chapter 2: the shipped autoencoder reconstructs, and 'Decode new random points' decodes new codes", async () => {
     const {page} = await site().visit("/chapters/02-autoencoders");
-    const grid = () => page.getByRole("img", {name: /The autoencoder decoding 20 random points/}).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    const grid = () => picture(page, /The autoencoder decoding 20 random points/);
     const before = await grid();
     await page.getByRole("button", {name: "Decode new random points"}).click();
     await waitForCells(page);
@@ -108,19 +112,18 @@ describe("chapter 8: generating", () => {
 
   it("temperature, interpolation and the latent plane each redraw from the shipped models", async () => {
     const {page, consoleErrors} = await site().visit("/chapters/08-generating");
-    const picture = (name: RegExp) => page.getByRole("img", {name}).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
-    const samples = await picture(/sampled from the 20-dimensional VAE/);
+    const samples = await picture(page, /sampled from the 20-dimensional VAE/);
     await setInput(page, "temperature T", 0.3);
     await expect.poll(() => page.locator("#samples-caption").textContent()).toContain("T = 0.3");
-    expect(await picture(/sampled from the 20-dimensional VAE/)).not.toBe(samples);
+    expect(await picture(page, /sampled from the 20-dimensional VAE/)).not.toBe(samples);
     // Spherical interpolation keeps the norm of the codes nearly constant; the straight line dips.
     const norms = async (selector: string) => ((await page.locator(selector).textContent()) ?? "").match(/-?\d+\.\d/g)!.map(Number);
     const slerp = await norms("#slerp-caption");
     expect(Math.max(...slerp) - Math.min(...slerp)).toBeLessThan(1);
-    const decoded = await picture(/decoding of z =/);
+    const decoded = await picture(page, /decoding of z =/);
     await setInput(page, "z₁", 2.5);
     await expect.poll(() => page.locator("#picked-caption").textContent()).toContain("2.50");
-    expect(await picture(/decoding of z =/)).not.toBe(decoded);
+    expect(await picture(page, /decoding of z =/)).not.toBe(decoded);
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
@@ -131,15 +134,14 @@ describe("chapter 9: the conditional VAE", () => {
 
   it("asking for another digit redraws the samples, and the style sliders redraw the label sweep", async () => {
     const {page, consoleErrors} = await site().visit("/chapters/09-conditional-vae");
-    const picture = (name: RegExp) => page.getByRole("img", {name}).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
-    const threes = await picture(/samples of the digit 3/);
+    const threes = await picture(page, /samples of the digit 3/);
     await setInput(page, "digit to draw", 7);
     await expect.poll(() => page.locator("#cvae-caption").textContent()).toContain("c = 7");
-    expect(await picture(/samples of the digit 7/)).not.toBe(threes);
-    const sweep = await picture(/decoded as each of the ten digits/);
+    expect(await picture(page, /samples of the digit 7/)).not.toBe(threes);
+    const sweep = await picture(page, /decoded as each of the ten digits/);
     await setInput(page, "style z₁", 2);
     await expect.poll(() => page.locator("#sweep-caption").textContent()).toContain("(2.00, 0.00)");
-    expect(await picture(/decoded as each of the ten digits/)).not.toBe(sweep);
+    expect(await picture(page, /decoded as each of the ten digits/)).not.toBe(sweep);
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
@@ -178,7 +180,7 @@ describe("chapter 7: the training lab", () => {
     await setInput(page, "Size", "0");
     await setInput(page, "Latent size", "0");
     await setInput(page, "Batch size", "0");
-    const reconstructions = () => page.getByRole("img", {name: /reconstructions at step/}).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    const reconstructions = () => picture(page, /reconstructions at step/);
     const untrained = await reconstructions();
     await page.getByRole("button", {name: "▶ Play"}).click();
     await expect.poll(() => stepOf(page), {timeout: 150_000}).toBeGreaterThanOrEqual(40);
