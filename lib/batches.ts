@@ -18,6 +18,11 @@ export interface Dataset {
  */
 export type Binarization = "dynamic" | "static" | "none";
 
+/** One Bernoulli draw per pixel: 1 with probability equal to the grey level, from a uniform source. */
+export function binarize(pixels: Float32Array, draw: () => number): Float32Array {
+  return pixels.map((p) => (draw() < p ? 1 : 0));
+}
+
 export interface Batch {
   x: Float32Array;
   labels?: Uint8Array;
@@ -51,18 +56,18 @@ export class BatchSampler {
   private readonly staticImages: Float32Array | null;
   private random: () => number;
 
-  constructor(data: Dataset, {batchSize, seed = 0, binarize = "none"}: {batchSize: number; seed?: number; binarize?: Binarization}) {
+  constructor(data: Dataset, {batchSize, seed = 0, binarize: mode = "none"}: {batchSize: number; seed?: number; binarize?: Binarization}) {
     validateDataset(data);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive whole number, got ${batchSize}`);
     this.data = data;
     this.batchSize = Math.min(batchSize, data.count);
-    this.binarize = binarize;
+    this.binarize = mode;
     this.seed = seed;
     this.random = mulberry32(seed * 31 + 1);
     this.order = this.shuffled();
-    if (binarize === "static") {
+    if (mode === "static") {
       const draw = mulberry32(seed * 31 + 2);
-      this.staticImages = data.images.map((p) => (draw() < p ? 1 : 0));
+      this.staticImages = binarize(data.images, draw);
     } else {
       this.staticImages = null;
     }

@@ -240,3 +240,8 @@ export function decodeCheckpointBundle(bytes: Uint8Array, name = "checkpoint fil
     userDefinedMetadata: json.userDefinedMetadata
   };
 }
+
+/** A model from a checkpoint bundle's bytes (a file of the site: data/model-NAME.bin). */
+export function modelFromBundle(bytes: ArrayBuffer | Uint8Array, name = "checkpoint file"): Model {
+  return modelFromArtifacts(decodeCheckpointBundle(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), name));
+}

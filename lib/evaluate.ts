@@ -1,4 +1,4 @@
-import type {Binarization, Dataset} from "./batches.js";
+import {binarize, type Binarization, type Dataset} from "./batches.js";
 import {iwaeBound} from "./iwae.js";
 import type {Model} from "./model.js";
 import {mulberry32} from "./random.js";
@@ -34,7 +34,7 @@ export interface Metrics {
 function binarized(data: Dataset, start: number, end: number, mode: Binarization, draw: () => number): Float32Array {
   const slice = data.images.subarray(start * data.pixels, end * data.pixels);
   if (mode === "none") return Float32Array.from(slice);
-  return slice.map((p) => (draw() < p ? 1 : 0));
+  return binarize(slice, draw);
 }
 
 /**

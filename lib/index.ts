@@ -26,7 +26,7 @@ export {ParamStore} from "./params.js";
 export {dense} from "./dense.js";
 export {createAdam, HostAdam, DeviceAdam} from "./adam.js";
 export type {Optimizer, AdamOptions} from "./adam.js";
-export {BatchSampler, validateDataset} from "./batches.js";
+export {BatchSampler, binarize, validateDataset} from "./batches.js";
 export type {Dataset, Binarization, Batch} from "./batches.js";
 export {Trainer, yieldToEventLoop} from "./trainer.js";
 export type {TrainerOptions, StepRecord, Progress, TrainerState, Divergence} from "./trainer.js";
@@ -42,6 +42,7 @@ export {
   loadCheckpoint,
   loadWeightsInto,
   modelFromArtifacts,
+  modelFromBundle,
   modelToArtifacts,
   readArtifacts,
   saveCheckpoint

@@ -4,6 +4,7 @@ import {
   describeConfig,
   loadCheckpoint,
   modelConfig,
+  binarize,
   mulberry32,
   saveCheckpoint,
   tf,
@@ -151,7 +152,7 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
     const draw = mulberry32(99);
     const count = Math.min(500, test.count);
     const pixels = test.images.subarray(0, count * test.pixels);
-    const data = m.config.likelihood.kind === "bernoulli" ? pixels.map((p) => (draw() < p ? 1 : 0)) : Float32Array.from(pixels);
+    const data = m.config.likelihood.kind === "bernoulli" ? binarize(pixels, draw) : Float32Array.from(pixels);
     heldOut = {x: tf.tensor2d(data, [count, test.pixels]), first10: tf.tensor2d(test.images.slice(0, 10 * test.pixels), [10, test.pixels]), likelihood: key};
     return heldOut;
   }

@@ -13,6 +13,7 @@ import {
   MAX_CHECKPOINT_BYTES,
   modelConfig,
   modelFromArtifacts,
+  modelFromBundle,
   modelToArtifacts,
   readArtifacts,
   saveCheckpoint,
@@ -119,6 +120,9 @@ describe("checkpoint bundles", () => {
     const bundle = encodeCheckpointBundle(json, readFileSync(join(dir, "weights.bin")));
     const loaded = modelFromArtifacts(decodeCheckpointBundle(bundle));
     expect(loaded.config).toEqual(model.config);
+    const viaBytes = modelFromBundle(bundle.slice().buffer);
+    expect(values(viaBytes.params.get("decoder/output/bias"))).toEqual(values(loaded.params.get("decoder/output/bias")));
+    viaBytes.dispose();
     expect(() => modelFromArtifacts(decodeCheckpointBundle(bundle.subarray(0, bundle.length - 4)))).toThrow(/truncated or corrupt/);
     expect(() => decodeCheckpointBundle(bundle.subarray(0, 20))).toThrow(/truncated inside its model description/);
     expect(() => decodeCheckpointBundle(new Uint8Array(16))).toThrow(/not a VAE Explorables checkpoint bundle/);
