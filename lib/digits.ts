@@ -63,3 +63,59 @@ export function concatDatasets(parts: Dataset[]): Dataset {
   }
   return {images, count, pixels, labels, numClasses: parts[0].numClasses};
 }
+
+/**
+ * A hand-drawn digit made to look like MNIST's preprocessing: the ink's bounding box scaled (bilinear,
+ * aspect kept) to fit a 20×20 box, then shifted so its centre of mass sits at the image's centre.
+ * `pixels` is side² values in [0, 1]; returns a new array. An empty drawing comes back empty.
+ */
+export function centerDigit(pixels: ArrayLike<number>, side = 28, box = 20): Float32Array {
+  if (pixels.length !== side * side) throw new Error(`centerDigit expects ${side}×${side} = ${side * side} pixels, got ${pixels.length}`);
+  const out = new Float32Array(side * side);
+  let [top, bottom, left, right] = [side, -1, side, -1];
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      if (pixels[y * side + x] > 0.05) {
+        top = Math.min(top, y);
+        bottom = Math.max(bottom, y);
+        left = Math.min(left, x);
+        right = Math.max(right, x);
+      }
+    }
+  }
+  if (bottom < 0) return out;
+  const [h, w] = [bottom - top + 1, right - left + 1];
+  const scale = box / Math.max(h, w);
+  const [sh, sw] = [Math.max(1, Math.round(h * scale)), Math.max(1, Math.round(w * scale))];
+  const at = (y: number, x: number) => (y < 0 || x < 0 || y >= side || x >= side ? 0 : Math.min(1, Math.max(0, pixels[y * side + x])));
+  // Resample the box to sh × sw (bilinear, sampling at pixel centres).
+  const scaled = new Float32Array(sh * sw);
+  for (let y = 0; y < sh; y++) {
+    for (let x = 0; x < sw; x++) {
+      const sy = top + ((y + 0.5) * h) / sh - 0.5;
+      const sx = left + ((x + 0.5) * w) / sw - 0.5;
+      const [y0, x0] = [Math.floor(sy), Math.floor(sx)];
+      const [fy, fx] = [sy - y0, sx - x0];
+      scaled[y * sw + x] =
+        (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) + fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
+    }
+  }
+  let [mass, my, mx] = [0, 0, 0];
+  for (let y = 0; y < sh; y++) {
+    for (let x = 0; x < sw; x++) {
+      const v = scaled[y * sw + x];
+      mass += v;
+      my += v * (y + 0.5);
+      mx += v * (x + 0.5);
+    }
+  }
+  const oy = Math.round(side / 2 - my / mass);
+  const ox = Math.round(side / 2 - mx / mass);
+  for (let y = 0; y < sh; y++) {
+    for (let x = 0; x < sw; x++) {
+      const [ty, tx] = [y + oy, x + ox];
+      if (ty >= 0 && tx >= 0 && ty < side && tx < side) out[ty * side + tx] = Math.min(1, scaled[y * sw + x]);
+    }
+  }
+  return out;
+}

@@ -20,7 +20,7 @@ export type {IwaeInputs} from "./iwae.js";
 export {LinearGaussianModel, logMeanExpNumbers} from "./linearGaussian.js";
 export type {DiagonalGaussian, ExactElbo} from "./linearGaussian.js";
 
-export {createModel, modelConfig, validateConfig, klPerUnit} from "./model.js";
+export {createModel, modelConfig, validateConfig, klPerUnit, activeUnits} from "./model.js";
 export type {Model, ModelConfig, Encoded, LossOptions} from "./model.js";
 export {ParamStore} from "./params.js";
 export {dense} from "./dense.js";
@@ -51,7 +51,7 @@ export type {CheckpointMetadata} from "./checkpoint.js";
 export {encodeFloat16, fromFloat16Bits, toFloat16Bits} from "./float16.js";
 export {parseIdx, mnistFromIdx, encodeIdx, IdxError} from "./idx.js";
 export type {IdxArray} from "./idx.js";
-export {encodeDigits, decodeDigits, concatDatasets} from "./digits.js";
+export {encodeDigits, decodeDigits, concatDatasets, centerDigit} from "./digits.js";
 export {evaluateModel} from "./evaluate.js";
 export type {EvaluationOptions, Metrics} from "./evaluate.js";
 export {fitIndependentBernoulli, sampleIndependentBernoulli, independentBernoulliLogLikelihood} from "./pixelModel.js";

@@ -263,3 +263,16 @@ export function klPerUnit(encoded: Encoded): Tensor1D {
   });
 }
 
+
+/**
+ * Active latent units (Burda, Grosse & Salakhutdinov, 2016): unit u is active when the encoder's mean
+ * for it varies across inputs, Cov_x(E_q[z_u]) > threshold. A collapsed unit outputs the same mean
+ * for every x, so it carries no information about x. `means` is q's mean for a set of inputs,
+ * [n, latentDim]; returns each unit's variance across the inputs (population, over n) and the count.
+ */
+export function activeUnits(means: Tensor2D, threshold = 0.01): {variances: number[]; active: number} {
+  if (means.shape[0] < 2) throw new Error(`activeUnits needs the means of at least 2 inputs, got ${means.shape[0]}`);
+  if (!(threshold >= 0)) throw new Error(`the threshold must be a number ≥ 0, got ${threshold}`);
+  const variances = Array.from(tf.tidy(() => tf.moments(means, 0).variance).dataSync() as Float32Array);
+  return {variances, active: variances.filter((v) => v > threshold).length};
+}

@@ -27,6 +27,8 @@ export interface TrainingLabOptions {
   backend: string;
   /** Start with a small model (phones). */
   small?: boolean;
+  /** Train a conditional VAE on the digits' labels (chapter 9) instead of a VAE. */
+  conditional?: boolean;
 }
 
 interface Choice<T> {
@@ -41,6 +43,7 @@ const LIKELIHOODS: Choice<Likelihood>[] = [
   {label: "Gaussian, σ = 0.3 (grey pixels)", value: {kind: "gaussian", sigma: 0.3}}
 ];
 const STORAGE = "indexeddb://vae-explorables-training-lab";
+const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 let fields = 0;
 
@@ -70,9 +73,15 @@ function button(text: string, onClick: () => void): HTMLButtonElement {
  * The live training lab of chapter 7: choose a model, press play, watch the losses and the
  * reconstructions, save and load checkpoints. All state lives in this node; the math is lib's.
  */
-export function TrainingLab({loadTrain, test, loadShipped, backend, small = false}: TrainingLabOptions): HTMLElement {
+export function TrainingLab({loadTrain, test, loadShipped, backend, small = false, conditional = false}: TrainingLabOptions): HTMLElement {
   const root = document.createElement("div");
   root.className = "training-lab";
+  if (conditional && !test.labels) throw new Error("the conditional lab needs labelled test digits");
+  const storage = conditional ? `${STORAGE}-cvae` : STORAGE;
+  const kind = conditional ? "cvae" : "vae";
+  /** One-hot labels of the first n test digits (the CVAE's condition), or undefined for a VAE. */
+  const conditionOf = (labels: ArrayLike<number>) =>
+    conditional ? tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(labels), "int32"), 10).toFloat() as tf.Tensor2D) : undefined;
 
   const arch = select<"mlp" | "conv">("Architecture", [{label: "MLP", value: "mlp"}, {label: "convolutional", value: "conv"}], 0);
   const size = select<number>("Size", [{label: "small", value: 0}, {label: "medium", value: 1}, {label: "large", value: 2}], small ? 0 : 1);
@@ -89,9 +98,9 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
   const pause = button("Pause", () => trainer?.pause());
   const step = button("Step", () => void stepOnce());
   const reset = button("Reset", () => rebuild());
-  const saveFile = button("Save to a file", () => void save("downloads://vae-explorables"));
-  const saveBrowser = button("Save in this browser", () => void save(STORAGE));
-  const loadBrowser = button("Load from this browser", () => void replace(() => loadCheckpoint(STORAGE), "the checkpoint saved in this browser"));
+  const saveFile = button("Save to a file", () => void save(`downloads://vae-explorables-${kind}`));
+  const saveBrowser = button("Save in this browser", () => void save(storage));
+  const loadBrowser = button("Load from this browser", () => void replace(() => loadCheckpoint(storage), "the checkpoint saved in this browser"));
   const shipped = button("Start from the shipped model", () => void replace(loadShipped, "the shipped model"));
   const upload = document.createElement("input");
   upload.type = "file";
@@ -135,10 +144,10 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
   let history: StepRecord[] = [];
   let testHistory: {step: number; loss: number}[] = [];
   let rate10 = 0;
-  let heldOut: {x: tf.Tensor2D; first10: tf.Tensor2D; likelihood: string} | null = null;
+  let heldOut: {x: tf.Tensor2D; first10: tf.Tensor2D; condition?: tf.Tensor2D; condition10?: tf.Tensor2D; likelihood: string} | null = null;
 
   const config = (): ModelConfig =>
-    modelConfig({arch: arch.value(), hiddenSizes: SIZES[arch.value()][size.value()], latentDim: latent.value(), likelihood: likelihood.value(), seed: 1});
+    modelConfig({kind, arch: arch.value(), hiddenSizes: SIZES[arch.value()][size.value()], latentDim: latent.value(), likelihood: likelihood.value(), seed: 1});
 
   function setMessage(text: string) {
     message.textContent = text;
@@ -147,13 +156,18 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
   function heldOutFor(m: Model) {
     const key = JSON.stringify(m.config.likelihood);
     if (heldOut?.likelihood === key) return heldOut;
-    heldOut?.x.dispose();
-    heldOut?.first10.dispose();
+    if (heldOut) for (const t of [heldOut.x, heldOut.first10, heldOut.condition, heldOut.condition10]) t?.dispose();
     const draw = mulberry32(99);
     const count = Math.min(500, test.count);
     const pixels = test.images.subarray(0, count * test.pixels);
     const data = m.config.likelihood.kind === "bernoulli" ? binarize(pixels, draw) : Float32Array.from(pixels);
-    heldOut = {x: tf.tensor2d(data, [count, test.pixels]), first10: tf.tensor2d(test.images.slice(0, 10 * test.pixels), [10, test.pixels]), likelihood: key};
+    heldOut = {
+      x: tf.tensor2d(data, [count, test.pixels]),
+      first10: tf.tensor2d(test.images.slice(0, 10 * test.pixels), [10, test.pixels]),
+      condition: test.labels ? conditionOf(test.labels.subarray(0, count)) : undefined,
+      condition10: test.labels ? conditionOf(test.labels.subarray(0, 10)) : undefined,
+      likelihood: key
+    };
     return heldOut;
   }
 
@@ -207,17 +221,27 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
   function drawPictures() {
     if (!model) return;
     const held = heldOutFor(model);
-    const reconstructions = tf.tidy(() => (model as Model).reconstruct(held.first10).dataSync());
-    pictures.replaceChildren(
+    const at = trainer?.step ?? 0;
+    const reconstructions = tf.tidy(() => (model as Model).reconstruct(held.first10, held.condition10).dataSync());
+    const figures: HTMLElement[] = [
       DigitGrid(test.images.subarray(0, 10 * test.pixels), {columns: 10, scale: 2, label: "Ten held-out test digits"}),
-      DigitGrid(reconstructions, {columns: 10, scale: 2, label: `The model's reconstructions at step ${trainer?.step ?? 0}`})
-    );
+      DigitGrid(reconstructions, {columns: 10, scale: 2, label: `The model's reconstructions at step ${at}`})
+    ];
+    if (conditional) {
+      // Two samples of each digit, asked for by label: the same two codes z in every column.
+      const samples = tf.tidy(() => (model as Model).sample(20, {seed: 7, condition: conditionOf([...DIGITS, ...DIGITS])}).dataSync());
+      const caption = document.createElement("p");
+      caption.className = "lab-status";
+      caption.textContent = "Below: two samples of each digit 0–9, asked for by label (the same two codes in every column).";
+      figures.push(caption, DigitGrid(samples, {columns: 10, scale: 2, label: `Samples of each digit 0 to 9 from the conditional VAE at step ${at}`}));
+    }
+    pictures.replaceChildren(...figures);
   }
 
   async function measureTest() {
     if (!model || !trainer) return;
     const held = heldOutFor(model);
-    const loss = tf.tidy(() => (model as Model).terms(held.x, {seed: 5, beta: 1}).elbo.mean().neg());
+    const loss = tf.tidy(() => (model as Model).terms(held.x, {seed: 5, beta: 1, condition: held.condition}).elbo.mean().neg());
     const value = (await loss.data())[0];
     loss.dispose();
     if (Number.isFinite(value)) testHistory.push({step: trainer.step, loss: value});
@@ -324,9 +348,9 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
   async function replace(load: () => Promise<Model>, what: string) {
     try {
       const loaded = await load();
-      if (loaded.config.imageShape.join() !== "28,28,1" || loaded.config.kind === "cvae") {
+      if (loaded.config.imageShape.join() !== "28,28,1" || loaded.config.kind !== kind) {
         loaded.dispose();
-        throw new Error("it is not an unconditional model of 28×28 digits");
+        throw new Error(conditional ? "it is not a conditional VAE of 28×28 digits" : "it is not an unconditional VAE of 28×28 digits");
       }
       adopt(loaded);
       setMessage(`Loaded ${what}: ${describeConfig(loaded.config)}. Press play to keep training it.`);

@@ -1,30 +1,8 @@
-import type {Page} from "playwright-core";
 import {describe, expect, it} from "vitest";
-import {waitForCells} from "./site.ts";
+import {number, picture, setInput} from "./controls.ts";
 import {useSite} from "./useSite.ts";
 
 // Each chapter's main control, driven as a reader would (by its label), and what it must change.
-
-/** Sets an Observable Inputs range or select found by its label, as a reader would, and waits for the page to settle. */
-async function setInput(page: Page, label: string, value: string | number) {
-  const control = page.getByLabel(label, {exact: true});
-  const tag = await control.first().evaluate((el) => el.tagName);
-  if (tag === "SELECT") await control.first().selectOption(String(value));
-  else {
-    await control.first().fill(String(value));
-    await control.first().press("Enter");
-  }
-  await waitForCells(page);
-}
-
-/** A canvas figure's pixels, found by its accessible name, to tell whether it was redrawn. */
-function picture(page: Page, name: RegExp): Promise<string> {
-  return page.getByRole("img", {name}).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
-}
-
-async function number(page: Page, name: string): Promise<number> {
-  return Number(await page.locator(`[data-value="${name}"]`).textContent());
-}
 
 describe("chapters in a real browser", () => {
   const site = useSite();
@@ -103,107 +81,6 @@ describe("chapters in a real browser", () => {
     await expect.poll(() => number(page, "score-mean")).not.toBe(before);
     expect(await number(page, "exact")).toBeCloseTo(2 * 0.8 + Math.cos(0.8) * Math.exp(-(1.3 ** 2) / 2), 3);
     expect(await number(page, "reparam-std")).toBeLessThan(await number(page, "score-std"));
-    await page.close();
-  });
-});
-
-describe("chapter 8: generating", () => {
-  const site = useSite();
-
-  it("temperature, interpolation and the latent plane each redraw from the shipped models", async () => {
-    const {page, consoleErrors} = await site().visit("/chapters/08-generating");
-    const samples = await picture(page, /sampled from the 20-dimensional VAE/);
-    await setInput(page, "temperature T", 0.3);
-    await expect.poll(() => page.locator("#samples-caption").textContent()).toContain("T = 0.3");
-    expect(await picture(page, /sampled from the 20-dimensional VAE/)).not.toBe(samples);
-    // Spherical interpolation keeps the norm of the codes nearly constant; the straight line dips.
-    const norms = async (selector: string) => ((await page.locator(selector).textContent()) ?? "").match(/-?\d+\.\d/g)!.map(Number);
-    const slerp = await norms("#slerp-caption");
-    expect(Math.max(...slerp) - Math.min(...slerp)).toBeLessThan(1);
-    const decoded = await picture(page, /decoding of z =/);
-    await setInput(page, "z₁", 2.5);
-    await expect.poll(() => page.locator("#picked-caption").textContent()).toContain("2.50");
-    expect(await picture(page, /decoding of z =/)).not.toBe(decoded);
-    expect(consoleErrors).toEqual([]);
-    await page.close();
-  });
-});
-
-describe("chapter 9: the conditional VAE", () => {
-  const site = useSite();
-
-  it("asking for another digit redraws the samples, and the style sliders redraw the label sweep", async () => {
-    const {page, consoleErrors} = await site().visit("/chapters/09-conditional-vae");
-    const threes = await picture(page, /samples of the digit 3/);
-    await setInput(page, "digit to draw", 7);
-    await expect.poll(() => page.locator("#cvae-caption").textContent()).toContain("c = 7");
-    expect(await picture(page, /samples of the digit 7/)).not.toBe(threes);
-    const sweep = await picture(page, /decoded as each of the ten digits/);
-    await setInput(page, "style z₁", 2);
-    await expect.poll(() => page.locator("#sweep-caption").textContent()).toContain("(2.00, 0.00)");
-    expect(await picture(page, /decoded as each of the ten digits/)).not.toBe(sweep);
-    expect(consoleErrors).toEqual([]);
-    await page.close();
-  });
-});
-
-describe("chapter 10: beyond", () => {
-  const site = useSite();
-
-  it("the IWAE bound tightens with k, new samples recompute it, and anomalies score worse than test digits", async () => {
-    const {page, consoleErrors} = await site().visit("/chapters/10-beyond");
-    const bounds = async () => ((await page.locator("#iwae-summary").textContent()) ?? "").match(/= (\d+\.\d+)/g)!.map((m) => Number(m.slice(2)));
-    const [k1, k300] = await bounds();
-    expect(k300).toBeLessThan(k1);
-    await page.getByRole("button", {name: "Recompute with new samples"}).click();
-    // The recomputation changes no DOM until it is done, so wait for the numbers themselves.
-    await expect.poll(async () => (await bounds())[0], {timeout: 120_000}).not.toBe(k1);
-    const medians = Object.fromEntries(
-      [...((await page.locator("#anomaly-summary").textContent()) ?? "").matchAll(/(test digits|rotated 90°|inverted|random pixels) (\d+)/g)].map((m) => [m[1], Number(m[2])])
-    );
-    expect(medians["inverted"]).toBeGreaterThan(medians["test digits"]);
-    expect(medians["random pixels"]).toBeGreaterThan(medians["test digits"]);
-    expect(consoleErrors).toEqual([]);
-    await page.close();
-  });
-});
-
-describe("chapter 7: the training lab", () => {
-  const site = useSite();
-
-  async function stepOf(page: Page) {
-    return Number(await page.locator(".training-lab").getAttribute("data-step"));
-  }
-
-  it("trains, pauses, steps, saves to and loads from the browser, and catches a diverging run", async () => {
-    const {page, consoleErrors} = await site().visit("/chapters/07-training");
-    await setInput(page, "Size", "0");
-    await setInput(page, "Latent size", "0");
-    await setInput(page, "Batch size", "0");
-    const reconstructions = () => picture(page, /reconstructions at step/);
-    const untrained = await reconstructions();
-    await page.getByRole("button", {name: "▶ Play"}).click();
-    await expect.poll(() => stepOf(page), {timeout: 150_000}).toBeGreaterThanOrEqual(40);
-    await page.getByRole("button", {name: "Pause", exact: true}).click();
-    await expect.poll(() => page.locator(".training-lab").getAttribute("data-state")).toBe("paused");
-    const paused = await stepOf(page);
-    await page.getByRole("button", {name: "Step"}).click();
-    await expect.poll(() => stepOf(page)).toBe(paused + 1);
-    expect(await page.locator(".lab-chart svg [aria-label='line'] path, .lab-chart svg g path").count()).toBeGreaterThan(0);
-    const trained = await reconstructions();
-    expect(trained).not.toBe(untrained);
-    await page.getByRole("button", {name: "Save in this browser"}).click();
-    await expect.poll(() => page.locator(".lab-message").textContent()).toContain("Saved in this browser");
-    await page.getByRole("button", {name: "Reset"}).click();
-    expect(await stepOf(page)).toBe(0);
-    await page.getByRole("button", {name: "Load from this browser"}).click();
-    await expect.poll(() => page.locator(".lab-message").textContent()).toContain("Loaded the checkpoint saved in this browser");
-    expect(await reconstructions()).toBe(trained);
-    await setInput(page, "Learning rate", "6");
-    await page.getByRole("button", {name: "▶ Play"}).click();
-    await expect.poll(() => page.locator(".lab-message").textContent(), {timeout: 150_000}).toMatch(/Training diverged: the loss .* The learning rate \(1\)/);
-    expect(await page.locator(".training-lab").getAttribute("data-state")).toBe("paused");
-    expect(consoleErrors).toEqual([]);
     await page.close();
   });
 });

@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
-import {createModel, elbo, modelConfig, tf, validateConfig, type Tensor2D} from "../../lib/index.ts";
+import {activeUnits, createModel, elbo, modelConfig, tf, validateConfig, type Tensor2D} from "../../lib/index.ts";
+import {normalSampler} from "../../lib/index.ts";
 import {leakedBy, useBackend, values} from "./helpers.ts";
 
 useBackend("cpu");
@@ -95,6 +96,26 @@ describe("model", () => {
     expect(values(terms.kl)).toEqual([0, 0, 0]);
     conv.dispose();
     ae.dispose();
+  });
+
+  it("activeUnits() counts the units whose mean varies across inputs, with variances that match a hand computation", () => {
+    // Three units: one varying with standard deviation 1, one with 0.05 (variance 0.0025, collapsed), one constant.
+    const normal = normalSampler(4);
+    const n = 2000;
+    const rows: number[] = [];
+    for (let i = 0; i < n; i++) rows.push(normal(), 0.05 * normal(), 0.3);
+    const means = tf.tensor2d(rows, [n, 3]);
+    const {variances, active} = activeUnits(means);
+    const column = (u: number) => rows.filter((_, i) => i % 3 === u);
+    const variance = (v: number[]) => {
+      const m = v.reduce((a, b) => a + b, 0) / v.length;
+      return v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length;
+    };
+    for (let u = 0; u < 3; u++) expect(variances[u]).toBeCloseTo(variance(column(u)), 4);
+    expect(active).toBe(1);
+    expect(activeUnits(means, 0.001).active).toBe(2);
+    expect(() => activeUnits(tf.zeros([1, 3]) as Tensor2D)).toThrow(/at least 2/);
+    means.dispose();
   });
 
   it("validateConfig() explains what is wrong with a bad config", () => {
