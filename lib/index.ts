@@ -58,3 +58,5 @@ export {fitIndependentBernoulli, sampleIndependentBernoulli, independentBernoull
 export {interpolate} from "./interpolate.js";
 export {pca, project} from "./pca.js";
 export type {Pca} from "./pca.js";
+export {EXERCISES, checkCase, describeCall} from "./exercises.js";
+export type {Exercise, ExerciseCase, CaseResult} from "./exercises.js";

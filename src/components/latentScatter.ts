@@ -2,9 +2,10 @@ import * as Plot from "@observablehq/plot";
 
 /**
  * Ten colours for the digit classes that stay distinguishable with the common colour-vision
- * deficiencies: the Okabe–Ito palette, plus two of Paul Tol's colours for classes 8 and 9.
+ * deficiencies: the Okabe–Ito palette (its black is the text colour, so it stays visible in dark mode),
+ * plus two of Paul Tol's colours for classes 8 and 9.
  */
-export const DIGIT_COLORS = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#882255", "#999999"];
+export const DIGIT_COLORS = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "currentColor", "#882255", "#999999"];
 
 export interface LatentPoint {
   x: number;

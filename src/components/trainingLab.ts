@@ -15,6 +15,7 @@ import {
   type ModelConfig,
   type StepRecord
 } from "../lib/index.js";
+import {linked} from "./chapterTools.js";
 import {DigitGrid} from "./digitGrid.js";
 
 export interface TrainingLabOptions {
@@ -29,6 +30,8 @@ export interface TrainingLabOptions {
   small?: boolean;
   /** Train a conditional VAE on the digits' labels (chapter 9) instead of a VAE. */
   conditional?: boolean;
+  /** Seeds the initialization, the batch order and the noise: the same seed, the same run on the same backend. */
+  seed?: number;
 }
 
 interface Choice<T> {
@@ -73,7 +76,7 @@ function button(text: string, onClick: () => void): HTMLButtonElement {
  * The live training lab of chapter 7: choose a model, press play, watch the losses and the
  * reconstructions, save and load checkpoints. All state lives in this node; the math is lib's.
  */
-export function TrainingLab({loadTrain, test, loadShipped, backend, small = false, conditional = false}: TrainingLabOptions): HTMLElement {
+export function TrainingLab({loadTrain, test, loadShipped, backend, small = false, conditional = false, seed = 1}: TrainingLabOptions): HTMLElement {
   const root = document.createElement("div");
   root.className = "training-lab";
   if (conditional && !test.labels) throw new Error("the conditional lab needs labelled test digits");
@@ -147,7 +150,7 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
   let heldOut: {x: tf.Tensor2D; first10: tf.Tensor2D; condition?: tf.Tensor2D; condition10?: tf.Tensor2D; likelihood: string} | null = null;
 
   const config = (): ModelConfig =>
-    modelConfig({kind, arch: arch.value(), hiddenSizes: SIZES[arch.value()][size.value()], latentDim: latent.value(), likelihood: likelihood.value(), seed: 1});
+    modelConfig({kind, arch: arch.value(), hiddenSizes: SIZES[arch.value()][size.value()], latentDim: latent.value(), likelihood: likelihood.value(), seed});
 
   function setMessage(text: string) {
     message.textContent = text;
@@ -264,7 +267,7 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
 
   function makeTrainer(m: Model, data: Dataset) {
     trainer?.dispose();
-    trainer = new Trainer({model: m, data, batchSize: batch.value(), learningRate: rate.value(), beta: beta.value(), epochs: 1000, seed: 1, readEvery: 10});
+    trainer = new Trainer({model: m, data, batchSize: batch.value(), learningRate: rate.value(), beta: beta.value(), epochs: 1000, seed, readEvery: 10});
     trainer.onProgress = onProgress;
   }
 
@@ -359,6 +362,9 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
     }
   }
 
+  // Every choice is in the page's URL, so "Copy link" shares the lab's settings.
+  const keys = ["arch", "size", "latent", "likelihood", "beta", "rate", "batch"];
+  [arch, size, latent, likelihood, beta, rate, batch].forEach((s, i) => linked(s.input, `lab-${keys[i]}`, {parse: (t) => (s.input.options[Number(t)] ? t : undefined)}));
   for (const s of [arch, size, latent, likelihood, beta, batch]) s.input.addEventListener("change", rebuild);
   rebuild();
   return root;

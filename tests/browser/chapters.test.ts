@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {number, picture, setInput} from "./controls.ts";
+import {waitForCells} from "./site.ts";
 import {useSite} from "./useSite.ts";
 
 // Each chapter's main control, driven as a reader would (by its label), and what it must change.

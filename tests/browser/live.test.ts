@@ -138,7 +138,7 @@ describe.each(BACKENDS)("live chapters on the %s backend", (backend) => {
     }
     await setInput(page, "Training steps per β", "50");
     await page.getByRole("button", {name: "Run the β sweep"}).click();
-    await expect.poll(() => page.locator(".beta-sweep").getAttribute("data-state"), {timeout: 400_000, intervals: [2000]}).toBe("done");
+    await expect.poll(() => page.locator(".beta-sweep").getAttribute("data-state"), {timeout: 400_000, interval: 2000}).toBe("done");
     const rows = [...((await page.locator("#beta-summary").textContent()) ?? "").matchAll(/β = ([\d.]+): (\d+) of 16 active, KL ([\d.]+)/g)].map((m) => ({
       beta: Number(m[1]),
       active: Number(m[2]),
