@@ -175,7 +175,7 @@ export class Trainer {
       intervalExamples += this.sampler.batchSize;
       const epochEnded = epoch !== null;
       if (this.pending.length >= this.options.readEvery || (epochEnded && this.onEpochEnd)) {
-        await this.readBack((intervalExamples * 1000) / (performance.now() - intervalStart));
+        await this.readBack(intervalExamples, intervalStart);
         intervalStart = performance.now();
         intervalExamples = 0;
       }
@@ -185,7 +185,7 @@ export class Trainer {
       }
       await yieldToEventLoop();
     }
-    if (this.pending.length > 0) await this.readBack((intervalExamples * 1000) / Math.max(1e-3, performance.now() - intervalStart));
+    if (this.pending.length > 0) await this.readBack(intervalExamples, intervalStart);
     else this.report([], 0);
     return this.currentState;
   }
@@ -203,7 +203,7 @@ export class Trainer {
     this.trainStep();
     const before = this.history.length;
     this.currentState = "paused";
-    await this.readBack((this.sampler.batchSize * 1000) / (performance.now() - start));
+    await this.readBack(this.sampler.batchSize, start);
     return this.history.length > before ? this.history[this.history.length - 1] : undefined;
   }
 
@@ -274,13 +274,18 @@ export class Trainer {
     this.pending = [];
   }
 
-  private async readBack(examplesPerSecond: number): Promise<void> {
+  /**
+   * Reads the pending steps' losses back. The throughput counts `examples` from `since` until the
+   * values arrive: on a GPU, steps are only queued when dispatched, and finish by the readback.
+   */
+  private async readBack(examples: number, since: number): Promise<void> {
     const pending = this.pending;
     this.pending = [];
     const packed = tf.tidy(() => tf.stack(pending.flatMap((p) => p.tensors)));
     for (const p of pending) p.tensors.forEach((t) => t.dispose());
     const values = await packed.data();
     packed.dispose();
+    const examplesPerSecond = (examples * 1000) / Math.max(1e-3, performance.now() - since);
     const records: StepRecord[] = pending.map((p, i) => ({
       step: p.step,
       epoch: p.epoch,
@@ -323,6 +328,15 @@ export class Trainer {
   /** After a divergence, continue (e.g. with a new learning rate via setLearningRate). */
   acknowledgeDivergence(): void {
     if (this.currentState === "diverged") this.currentState = "paused";
+  }
+
+  /**
+   * Reads the losses back every n steps from now on. Fewer steps between readbacks keep less work
+   * queued on a GPU (the page stays smoother on a slow one); more keep a fast one busier.
+   */
+  setReadEvery(n: number): void {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`readEvery must be a positive whole number, got ${n}`);
+    (this.options as {readEvery: number}).readEvery = n;
   }
 
   /** Changes the learning rate for the steps to come (a fresh Adam state). */

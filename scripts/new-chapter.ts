@@ -36,6 +36,7 @@ export function scaffoldChapter(root: string, {title, summary, assumes, minutes}
   const file = join(root, "src/chapters", `${name}.md`);
   if (existsSync(file)) throw new Error(`${file} exists already`);
   if (source.includes(`path: "${path}"`)) throw new Error(`src/chapters.ts already lists ${path}`);
+  if (source.includes(`title: ${JSON.stringify(title)},`)) throw new Error(`src/chapters.ts already has a chapter titled ${JSON.stringify(title)}`);
   const end = source.lastIndexOf("\n];");
   if (end < 0) throw new Error("src/chapters.ts: could not find the end of the CHAPTERS list (a line with `];`)");
   const quote = (s: string) => JSON.stringify(s);

@@ -221,24 +221,39 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
     );
   }
 
-  function drawPictures() {
+  let drawing = 0;
+  /**
+   * Redraws the digits. Reads back with data(), not dataSync(): on a GPU, dataSync() would block the
+   * page until every queued training step had run (seconds on a slow GPU).
+   */
+  async function drawPictures() {
     if (!model) return;
+    const ticket = ++drawing;
     const held = heldOutFor(model);
     const at = trainer?.step ?? 0;
-    const reconstructions = tf.tidy(() => (model as Model).reconstruct(held.first10, held.condition10).dataSync());
+    const read = async (t: tf.Tensor) => {
+      const values = (await t.data()) as Float32Array;
+      t.dispose();
+      return values;
+    };
+    const reconstructions = await read(tf.tidy(() => (model as Model).reconstruct(held.first10, held.condition10)));
     const figures: HTMLElement[] = [
       DigitGrid(test.images.subarray(0, 10 * test.pixels), {columns: 10, scale: 2, label: "Ten held-out test digits"}),
       DigitGrid(reconstructions, {columns: 10, scale: 2, label: `The model's reconstructions at step ${at}`})
     ];
     if (conditional) {
       // Two samples of each digit, asked for by label: the same two codes z in every column.
-      const samples = tf.tidy(() => (model as Model).sample(20, {seed: 7, condition: conditionOf([...DIGITS, ...DIGITS])}).dataSync());
+      const samples = await read(tf.tidy(() => (model as Model).sample(20, {seed: 7, condition: conditionOf([...DIGITS, ...DIGITS])})));
       const caption = document.createElement("p");
       caption.className = "lab-status";
       caption.textContent = "Below: two samples of each digit 0–9, asked for by label (the same two codes in every column).";
       figures.push(caption, DigitGrid(samples, {columns: 10, scale: 2, label: `Samples of each digit 0 to 9 from the conditional VAE at step ${at}`}));
     }
-    pictures.replaceChildren(...figures);
+    // A later redraw may have finished first; only the latest one is shown.
+    if (ticket === drawing) {
+      pictures.replaceChildren(...figures);
+      root.dataset.picturesStep = String(at);
+    }
   }
 
   async function measureTest() {
@@ -254,12 +269,18 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
   function onProgress(p: {records: StepRecord[]; examplesPerSecond: number}) {
     history.push(...p.records);
     if (p.examplesPerSecond > 0) rate10 = rate10 ? 0.7 * rate10 + 0.3 * p.examplesPerSecond : p.examplesPerSecond;
+    // Keep about 0.2 s of steps between readbacks: a slow GPU then never has seconds of work queued
+    // (which would hold up the page's frames), and a fast one still runs 10 steps per readback.
+    if (trainer && p.examplesPerSecond > 0 && p.records.length > 0) {
+      const readEvery = Math.max(1, Math.min(10, Math.floor((0.2 * p.examplesPerSecond) / batch.value())));
+      if (readEvery !== trainer.options.readEvery) trainer.setReadEvery(readEvery);
+    }
     const now = performance.now();
     if (now - lastDraw > 700) {
       lastDraw = now;
       void measureTest().then(() => {
         drawChart();
-        drawPictures();
+        return drawPictures();
       });
     }
     updateStatus();
@@ -271,7 +292,7 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
     trainer.onProgress = onProgress;
   }
 
-  function adopt(m: Model) {
+  function adopt(m: Model): Promise<void> {
     trainer?.dispose();
     trainer = null;
     model?.dispose();
@@ -281,13 +302,13 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
     rate10 = 0;
     if (train) makeTrainer(m, train);
     drawChart();
-    drawPictures();
     updateStatus();
+    return drawPictures();
   }
 
   function rebuild() {
     setMessage("");
-    adopt(createModel(config()));
+    void adopt(createModel(config()));
   }
 
   async function ensureData(): Promise<boolean> {
@@ -311,14 +332,14 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
     }
   }
 
-  function afterRun(state: string) {
+  async function afterRun(state: string) {
     if (state === "diverged" && trainer?.divergence) {
       setMessage(`${trainer.divergence.message} Training is paused: choose a smaller learning rate and press play.`);
       trainer.acknowledgeDivergence();
     }
     drawChart();
-    drawPictures();
     updateStatus();
+    await drawPictures();
   }
 
   async function start() {
@@ -328,14 +349,14 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
     updateStatus();
     const run = trainer.run();
     updateStatus();
-    afterRun(await run);
+    await afterRun(await run);
   }
 
   async function stepOnce() {
     if (!(await ensureData()) || !trainer) return;
     if (trainer.options.learningRate !== rate.value()) trainer.setLearningRate(rate.value());
     await trainer.singleStep();
-    afterRun(trainer.state);
+    await afterRun(trainer.state);
   }
 
   async function save(destination: string) {
@@ -355,7 +376,7 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
         loaded.dispose();
         throw new Error(conditional ? "it is not a conditional VAE of 28×28 digits" : "it is not an unconditional VAE of 28×28 digits");
       }
-      adopt(loaded);
+      await adopt(loaded);
       setMessage(`Loaded ${what}: ${describeConfig(loaded.config)}. Press play to keep training it.`);
     } catch (error) {
       setMessage(`Could not load ${what}: ${(error as Error).message} Your current model is unchanged.`);

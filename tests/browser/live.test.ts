@@ -36,6 +36,8 @@ describe.each(BACKENDS)("live chapters on the %s backend", (backend) => {
     const paused = await stepOf(page);
     await page.getByRole("button", {name: "Step"}).click();
     await expect.poll(() => stepOf(page)).toBe(paused + 1);
+    // The pictures are read back asynchronously; wait until they show this step.
+    await expect.poll(() => page.locator(".training-lab").getAttribute("data-pictures-step")).toBe(String(paused + 1));
     expect(await page.locator(".lab-chart svg g path").count()).toBeGreaterThan(0);
     const trained = await reconstructions();
     expect(trained).not.toBe(untrained);

@@ -36,9 +36,10 @@ export interface Site {
   close(): Promise<void>;
 }
 
-export async function openSite(): Promise<Site> {
-  if (!existsSync(join(DIST, "index.html"))) throw new Error("dist/ is missing: run `npm run build` before the browser tests.");
-  const server: StaticSite = await serveStatic(DIST);
+/** Serves a built site (this project's dist/ unless told otherwise) and opens Chromium on it. */
+export async function openSite(dist = DIST): Promise<Site> {
+  if (!existsSync(join(dist, "index.html"))) throw new Error(`${dist} is missing: run \`npm run build\` before the browser tests.`);
+  const server: StaticSite = await serveStatic(dist);
   const browser = await launchChromium();
   const origin = server.origin;
   return {

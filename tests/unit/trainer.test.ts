@@ -1,4 +1,4 @@
-import {describe, expect, it} from "vitest";
+import {describe, expect, it, vi} from "vitest";
 import {chooseBackend, createModel, modelConfig, tf, Trainer, type Progress} from "../../lib/index.ts";
 import {prototypeData} from "./fixtures.ts";
 import {useBackend, values} from "./helpers.ts";
@@ -49,6 +49,43 @@ describe("trainer", () => {
     expect(record.loss).toBeCloseTo(-(record.reconstruction - record.kl), 3);
     expect(reports.at(-1)?.state).toBe("done");
     expect(reports.every((r) => r.examplesPerSecond >= 0)).toBe(true);
+    trainer.dispose();
+    model.dispose();
+  });
+
+  it("examples/s counts the wait for the losses to arrive (on a GPU the steps only finish by then)", async () => {
+    // Make every readback take 50 ms, as a busy GPU would: 4 steps × 32 examples per readback can then
+    // be no faster than 128 / 0.05 s = 2,560 examples/s, however fast the steps were dispatched.
+    const original = tf.Tensor.prototype.data;
+    const spy = vi.spyOn(tf.Tensor.prototype, "data").mockImplementation(async function (this: tf.Tensor) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return original.call(this);
+    } as typeof original);
+    try {
+      const reports: Progress[] = [];
+      const {model, trainer} = make({epochs: 1, onProgress: (p) => reports.push(p)});
+      await trainer.run();
+      const full = reports.filter((r) => r.records.length === 4);
+      expect(full.length).toBeGreaterThan(0);
+      for (const r of full) expect(r.examplesPerSecond).toBeLessThanOrEqual(2560);
+      trainer.dispose();
+      model.dispose();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("setReadEvery(n) changes how many steps each later readback carries, and rejects nonsense", async () => {
+    const reports: Progress[] = [];
+    const {model, trainer} = make({epochs: 2});
+    trainer.onProgress = (p) => {
+      reports.push(p);
+      if (reports.length === 1) trainer.setReadEvery(2);
+    };
+    await trainer.run();
+    expect(reports[0].records).toHaveLength(4);
+    expect(reports.slice(1, -1).every((r) => r.records.length === 2)).toBe(true);
+    expect(() => trainer.setReadEvery(0)).toThrow(/positive whole number/);
     trainer.dispose();
     model.dispose();
   });

@@ -1,0 +1,110 @@
+// npm run bench:browser [-- --seconds 20 --backends webgl,wasm]
+// Opens chapter 7's training lab in headless Chromium (built site, SwiftShader for WebGL) on each
+// backend, presses play with the lab's default model (784-256-8 MLP VAE, batch 128), and measures
+// over a fixed window, after warm-up:
+//   - training examples/second (steps counted by the page × batch size / seconds);
+//   - main-thread blocking: the longest gap between animation frames and the longest task reported
+//     by the Long Tasks API, against the same page idle over the same window (the reference);
+// then the same model's examples/second with lib's Trainer on WASM in this Node process.
+// Run `npm run build` first. The last line is the summary the README quotes.
+import {parseArgs} from "node:util";
+import {chooseBackend, createModel, modelConfig, mulberry32, tf, Trainer} from "../lib/index.ts";
+import {openSite} from "../tests/browser/site.ts";
+
+const {values: flags} = parseArgs({options: {seconds: {type: "string", default: "20"}, backends: {type: "string", default: "webgl,wasm"}}});
+const seconds = Number(flags.seconds);
+if (!(seconds >= 2)) {
+  console.error(`bench:browser: --seconds must be a number ≥ 2, not "${flags.seconds}"`);
+  process.exit(2);
+}
+const backends = flags.backends!.split(",").map((b) => b.trim());
+const BATCH = 128;
+
+// Strings, not functions: tsx would inject helpers into a function's source that the page lacks.
+const START_PROBE = `(() => {
+  const probe = {frames: [], long: [], stop: false};
+  window.__probe = probe;
+  let last = performance.now();
+  const loop = (t) => { probe.frames.push(t - last); last = t; if (!probe.stop) requestAnimationFrame(loop); };
+  requestAnimationFrame(loop);
+  try { new PerformanceObserver((list) => list.getEntries().forEach((e) => probe.long.push(e.duration))).observe({type: "longtask"}); } catch {}
+})()`;
+const READ_PROBE = `(() => {
+  const p = window.__probe; p.stop = true;
+  const frames = p.frames.slice(1).sort((a, b) => a - b);
+  return {frames: frames.length, longestFrame: frames.at(-1) ?? 0, p95Frame: frames[Math.floor(frames.length * 0.95)] ?? 0, longestTask: Math.max(0, ...p.long), longTasks: p.long.length};
+})()`;
+
+interface Probe {
+  frames: number;
+  longestFrame: number;
+  p95Frame: number;
+  longestTask: number;
+  longTasks: number;
+}
+
+const site = await openSite();
+const results: Record<string, {examplesPerSecond: number; idle: Probe; training: Probe}> = {};
+try {
+  for (const backend of backends) {
+    const {page, consoleErrors} = await site.visit(`/chapters/07-training?backend=${backend}`);
+    const lab = page.locator(".training-lab");
+    await page.evaluate(START_PROBE);
+    await page.waitForTimeout(seconds * 1000);
+    const idle = (await page.evaluate(READ_PROBE)) as Probe;
+    await page.getByRole("button", {name: "▶ Play"}).click();
+    // Warm-up: data streamed in, kernels compiled, 20 steps taken.
+    const stepOf = async () => Number(await lab.getAttribute("data-step"));
+    const warm = Date.now();
+    while ((await stepOf()) < 20) {
+      if (Date.now() - warm > 300_000) throw new Error(`${backend}: training did not reach step 20 in 5 minutes`);
+      await page.waitForTimeout(250);
+    }
+    await page.evaluate(START_PROBE);
+    const [step0, t0] = [await stepOf(), Date.now()];
+    await page.waitForTimeout(seconds * 1000);
+    const [step1, t1] = [await stepOf(), Date.now()];
+    const training = (await page.evaluate(READ_PROBE)) as Probe;
+    await page.getByRole("button", {name: "Pause", exact: true}).click();
+    const status = await page.locator(".lab-status").first().textContent();
+    if (consoleErrors.length) throw new Error(`${backend}: console errors: ${consoleErrors.join("; ")}`);
+    results[backend] = {examplesPerSecond: ((step1 - step0) * BATCH * 1000) / (t1 - t0), idle, training};
+    const r = results[backend];
+    console.log(`${backend}: ${status}`);
+    console.log(
+      `  training ${r.examplesPerSecond.toFixed(0)} examples/s over ${step1 - step0} steps; longest frame ${training.longestFrame.toFixed(0)} ms ` +
+        `(p95 ${training.p95Frame.toFixed(0)} ms, ${training.frames} frames), longest task ${training.longestTask.toFixed(0)} ms, ${training.longTasks} tasks > 50 ms`
+    );
+    console.log(`  idle     longest frame ${idle.longestFrame.toFixed(0)} ms (p95 ${idle.p95Frame.toFixed(0)} ms, ${idle.frames} frames), longest task ${idle.longestTask.toFixed(0)} ms`);
+    await page.close();
+  }
+} finally {
+  await site.close();
+}
+
+// The reference in this process: the same model and batch with lib's Trainer on WASM in Node.
+await chooseBackend({prefer: "wasm"});
+const model = createModel(modelConfig({hiddenSizes: [256], latentDim: 8, seed: 1}));
+const draw = mulberry32(3);
+const images = 60 * BATCH;
+const trainer = new Trainer({model, data: {images: Float32Array.from({length: images * 784}, () => draw()), count: images, pixels: 784}, batchSize: BATCH, epochs: 1000, readEvery: 10, seed: 1});
+let nodeSteps = 0;
+let nodeStart = 0;
+trainer.onProgress = (p) => {
+  if (p.step === 20) nodeStart = performance.now();
+  if (nodeStart && performance.now() - nodeStart >= seconds * 1000) {
+    nodeSteps = p.step - 20;
+    trainer.pause();
+  }
+};
+await trainer.run();
+const nodeRate = (nodeSteps * BATCH * 1000) / (performance.now() - nodeStart);
+console.log(`node wasm (${tf.getBackend()}): ${nodeRate.toFixed(0)} examples/s`);
+trainer.dispose();
+model.dispose();
+
+const summary = Object.entries(results)
+  .map(([b, r]) => `${b}_examples_per_s=${r.examplesPerSecond.toFixed(0)} ${b}_longest_frame_ms=${r.training.longestFrame.toFixed(0)} ${b}_idle_longest_frame_ms=${r.idle.longestFrame.toFixed(0)} ${b}_longest_task_ms=${r.training.longestTask.toFixed(0)}`)
+  .join(" ");
+const ratio = results.wasm ? ` ratio_browser_wasm_to_node_wasm=${(results.wasm.examplesPerSecond / nodeRate).toFixed(2)}` : "";
+console.log(`SUMMARY seconds=${seconds} ${summary} node_wasm_examples_per_s=${nodeRate.toFixed(0)}${ratio}`);
