@@ -1,6 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import {activeUnits, binarize, createModel, modelConfig, mulberry32, tf, Trainer, type Dataset, type Model} from "../lib/index.js";
 import {DigitGrid} from "./digitGrid.js";
+import {button} from "./dom.js";
 
 export interface BetaSweepOptions {
   /** Training digits (the first 5,000 are used). */
@@ -44,12 +45,8 @@ export function BetaSweep({loadTrain, test, backend, small = false}: BetaSweepOp
   steps.id = stepsId;
   for (const n of [50, 100, 300, 1000]) steps.append(new Option(String(n), String(n), n === (small ? 100 : 300), n === (small ? 100 : 300)));
   field.append(label, steps);
-  const run = document.createElement("button");
-  run.type = "button";
-  run.textContent = "Run the β sweep";
-  const stop = document.createElement("button");
-  stop.type = "button";
-  stop.textContent = "Stop";
+  const run = button("Run the β sweep");
+  const stop = button("Stop");
   stop.disabled = true;
   const controls = document.createElement("div");
   controls.className = "lab-buttons";

@@ -1,3 +1,5 @@
+import {button} from "./dom.js";
+
 // Permalinks, the global seed and printing: what lets a teacher hand a class a link that shows
 // everyone the same figure with the same numbers.
 
@@ -98,15 +100,9 @@ export function ChapterTools(): HTMLElement & {value: number} {
   seed.step = "1";
   seed.value = String(initialSeed());
   seed.title = "Every random figure on every chapter uses this seed: share it, and a class sees the same numbers on the same backend.";
-  const copy = document.createElement("button");
-  copy.type = "button";
-  copy.textContent = "Copy link";
-  const printPlain = document.createElement("button");
-  printPlain.type = "button";
-  printPlain.textContent = "Print";
-  const printAll = document.createElement("button");
-  printAll.type = "button";
-  printAll.textContent = "Print with solutions";
+  const copy = button("Copy link");
+  const printPlain = button("Print", () => printWithSolutions(false));
+  const printAll = button("Print with solutions", () => printWithSolutions(true));
   const message = document.createElement("span");
   message.className = "chapter-tools-message";
   message.setAttribute("role", "status");
@@ -145,7 +141,5 @@ export function ChapterTools(): HTMLElement & {value: number} {
       message.textContent = `Copy this link: ${link}`;
     }
   });
-  printPlain.addEventListener("click", () => printWithSolutions(false));
-  printAll.addEventListener("click", () => printWithSolutions(true));
   return root;
 }

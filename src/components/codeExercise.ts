@@ -3,6 +3,7 @@ import {Compartment} from "@codemirror/state";
 import {oneDark} from "@codemirror/theme-one-dark";
 import {basicSetup, EditorView} from "codemirror";
 import {checkCase, describeCall, EXERCISES, type CaseResult, type ExerciseCase} from "../lib/index.js";
+import {button} from "./dom.js";
 
 /** What running learner code in the worker gave: one outcome per case, or why it stopped. */
 export type WorkerRun =
@@ -83,13 +84,6 @@ export interface CodeExerciseOptions {
   timeoutMs?: number;
 }
 
-function button(text: string): HTMLButtonElement {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.textContent = text;
-  return b;
-}
-
 /**
  * An auto-checked exercise: a code editor, "Check my function", and a report of which case failed
  * and by how much. The learner's code runs in a worker with a time limit; lib gives the answers.
@@ -118,6 +112,7 @@ export function CodeExercise({exercise: id, seed = 1, timeoutMs = 2000}: CodeExe
     extensions: [
       basicSetup,
       javascript(),
+      EditorView.lineWrapping,
       theme.of(dark.matches ? oneDark : []),
       EditorView.contentAttributes.of({"aria-label": `Code editor for the function ${exercise.functionName}. Tab moves focus out of the editor.`}),
       EditorView.updateListener.of((update) => {
@@ -130,6 +125,8 @@ export function CodeExercise({exercise: id, seed = 1, timeoutMs = 2000}: CodeExe
       })
     ]
   });
+  // The editor is made before the page inserts it; measure its lines again once it has a size.
+  new ResizeObserver(() => view.requestMeasure()).observe(host);
   dark.addEventListener("change", () => view.dispatch({effects: theme.reconfigure(dark.matches ? oneDark : [])}));
   const check = button("Check my function");
   const reset = button("Start over");

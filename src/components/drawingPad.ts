@@ -1,3 +1,5 @@
+import {button} from "./dom.js";
+
 export interface DrawingPadOptions {
   /** Digits to start from and to load with "Load a test digit": count·784 values in [0, 1]. */
   examples: Float32Array;
@@ -23,12 +25,8 @@ export function DrawingPad({examples, label = "Drawing pad, 28 by 28 pixels", sc
   canvas.setAttribute("role", "img");
   canvas.setAttribute("aria-label", `${label}. Draw with the pointer, or move the pen with the arrow keys and press Space to lower or lift it.`);
   canvas.style.width = canvas.style.height = `${SIDE * scale}px`;
-  const clear = document.createElement("button");
-  clear.type = "button";
-  clear.textContent = "Clear";
-  const load = document.createElement("button");
-  load.type = "button";
-  load.textContent = "Load a test digit";
+  const clear = button("Clear");
+  const load = button("Load a test digit");
   const help = document.createElement("p");
   help.className = "lab-status";
   help.textContent = "Draw one digit, large, in the middle. Keyboard: arrows move, Space lowers or lifts the pen.";

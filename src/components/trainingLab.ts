@@ -17,6 +17,7 @@ import {
 } from "../lib/index.js";
 import {linked} from "./chapterTools.js";
 import {DigitGrid} from "./digitGrid.js";
+import {button} from "./dom.js";
 
 export interface TrainingLabOptions {
   /** Streams the training set in, reporting progress. */
@@ -62,14 +63,6 @@ function select<T>(label: string, choices: Choice<T>[], index: number): {field: 
   name.textContent = label;
   field.append(name, input);
   return {field, input, value: () => choices[Number(input.value)].value};
-}
-
-function button(text: string, onClick: () => void): HTMLButtonElement {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.textContent = text;
-  b.addEventListener("click", onClick);
-  return b;
 }
 
 /**
