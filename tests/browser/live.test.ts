@@ -1,4 +1,7 @@
-import type {Page} from "playwright-core";
+import {mkdtempSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import type {Download, Page} from "playwright-core";
 import {describe, expect, it} from "vitest";
 import {picture, setInput} from "./controls.ts";
 import {useSite} from "./useSite.ts";
@@ -23,7 +26,7 @@ describe.each(BACKENDS)("live chapters on the %s backend", (backend) => {
   const site = useSite();
   const visit = (path: string) => site().visit(`${path}?backend=${backend}`);
 
-  it("chapter 7: trains, pauses, steps, saves to and loads from the browser, and catches a diverging run", async () => {
+  it("chapter 7: trains, pauses, steps, saves and loads (browser storage, and files), and catches a diverging run", async () => {
     const {page, consoleErrors} = await visit("/chapters/07-training");
     await tinyModel(page);
     const reconstructions = () => picture(page, /reconstructions at step/);
@@ -48,6 +51,23 @@ describe.each(BACKENDS)("live chapters on the %s backend", (backend) => {
     await page.getByRole("button", {name: "Load from this browser"}).click();
     await expect.poll(() => page.locator(".lab-message").textContent()).toContain("Loaded the checkpoint saved in this browser");
     expect(await reconstructions()).toBe(trained);
+    // Save to files (the browser downloads model.json and its weights), reset, upload them back.
+    const downloads: Download[] = [];
+    page.on("download", (d) => downloads.push(d));
+    await page.getByRole("button", {name: "Save to a file"}).click();
+    await expect.poll(() => downloads.length).toBe(2);
+    const folder = mkdtempSync(join(tmpdir(), "vae-lab-download-"));
+    const files = await Promise.all(downloads.map(async (d) => {
+      const file = join(folder, d.suggestedFilename());
+      await d.saveAs(file);
+      return file;
+    }));
+    await page.getByRole("button", {name: "Reset"}).click();
+    await expect.poll(() => reconstructions()).not.toBe(trained);
+    await page.getByLabel("Upload a checkpoint: its .json and .weights.bin files").setInputFiles(files);
+    await expect.poll(() => page.locator(".lab-message").textContent()).toContain("Loaded the uploaded checkpoint");
+    expect(await reconstructions()).toBe(trained);
+    rmSync(folder, {recursive: true, force: true});
     await setInput(page, "Learning rate", "6");
     await page.getByRole("button", {name: "▶ Play"}).click();
     await expect.poll(() => page.locator(".lab-message").textContent(), {timeout: 150_000}).toMatch(/Training diverged: the loss .* The learning rate \(1\)/);
