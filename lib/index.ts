@@ -60,3 +60,5 @@ export {pca, project} from "./pca.js";
 export type {Pca} from "./pca.js";
 export {EXERCISES, checkCase, describeCall} from "./exercises.js";
 export type {Exercise, ExerciseCase, CaseResult} from "./exercises.js";
+export {umapProject} from "./umap.js";
+export type {UmapOptions} from "./umap.js";

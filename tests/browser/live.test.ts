@@ -112,6 +112,13 @@ describe.each(BACKENDS)("live chapters on the %s backend", (backend) => {
     const drawnOne = await picture(page, /the drawn digit, scaled and centred/);
     await page.getByRole("button", {name: "Load a test digit"}).click();
     await expect.poll(() => picture(page, /the drawn digit, scaled and centred/)).not.toBe(drawnOne);
+    if (backend === "webgl") {
+      // UMAP runs in plain JavaScript whatever the backend, so once is enough.
+      await page.getByRole("button", {name: "Compute a UMAP layout"}).click();
+      await expect.poll(() => page.locator("#umap-caption").textContent(), {timeout: 60_000}).toContain("UMAP layout of the same 20-D codes");
+      expect(await page.getByRole("img", {name: /A UMAP layout of the 20-D VAE's codes/}).count()).toBe(1);
+      expect(page.url()).toContain("umap=1");
+    }
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
