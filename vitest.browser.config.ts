@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // A page on SwiftShader under load can take seconds to redraw; polls wait up to 20 s unless told otherwise.
+    expect: {poll: {timeout: 20_000}},
     pool: "forks"
   }
 });

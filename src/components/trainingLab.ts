@@ -369,8 +369,10 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
         loaded.dispose();
         throw new Error(conditional ? "it is not a conditional VAE of 28×28 digits" : "it is not an unconditional VAE of 28×28 digits");
       }
-      await adopt(loaded);
+      // Say so at once; the pictures follow when the backend has computed them (a slow GPU may take a second).
+      const pictured = adopt(loaded);
       setMessage(`Loaded ${what}: ${describeConfig(loaded.config)}. Press play to keep training it.`);
+      await pictured;
     } catch (error) {
       setMessage(`Could not load ${what}: ${(error as Error).message} Your current model is unchanged.`);
     }
