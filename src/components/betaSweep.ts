@@ -1,7 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import {activeUnits, binarize, createModel, modelConfig, mulberry32, tf, Trainer, type Dataset, type Model} from "../lib/index.js";
 import {DigitGrid} from "./digitGrid.js";
-import {button} from "./dom.js";
+import {button, select} from "./dom.js";
 
 export interface BetaSweepOptions {
   /** Training digits (the first 5,000 are used). */
@@ -35,22 +35,13 @@ const TEST_COUNT = 500;
 export function BetaSweep({loadTrain, test, backend, small = false}: BetaSweepOptions): HTMLElement {
   const root = document.createElement("div");
   root.className = "beta-sweep";
-  const stepsId = `beta-sweep-steps-${Math.random().toString(36).slice(2)}`;
-  const field = document.createElement("div");
-  field.className = "lab-field";
-  const label = document.createElement("label");
-  label.htmlFor = stepsId;
-  label.textContent = "Training steps per β";
-  const steps = document.createElement("select");
-  steps.id = stepsId;
-  for (const n of [50, 100, 300, 1000]) steps.append(new Option(String(n), String(n), n === (small ? 100 : 300), n === (small ? 100 : 300)));
-  field.append(label, steps);
+  const steps = select("Training steps per β", [50, 100, 300, 1000].map((n) => ({label: String(n), value: n})), small ? 1 : 2);
   const run = button("Run the β sweep");
   const stop = button("Stop");
   stop.disabled = true;
   const controls = document.createElement("div");
   controls.className = "lab-buttons";
-  controls.append(field, run, stop);
+  controls.append(steps.field, run, stop);
   const status = document.createElement("p");
   status.className = "lab-status";
   status.setAttribute("role", "status");
@@ -114,7 +105,7 @@ export function BetaSweep({loadTrain, test, backend, small = false}: BetaSweepOp
   }
 
   async function sweep() {
-    run.disabled = steps.disabled = true;
+    run.disabled = steps.input.disabled = true;
     stop.disabled = false;
     stopped = false;
     rows = [];
@@ -126,7 +117,7 @@ export function BetaSweep({loadTrain, test, backend, small = false}: BetaSweepOp
       status.textContent = "Loading 10,000 training digits…";
       const all = await loadTrain();
       const data: Dataset = {...all, count: TRAIN_COUNT, images: all.images.subarray(0, TRAIN_COUNT * all.pixels), labels: all.labels?.subarray(0, TRAIN_COUNT)};
-      const total = Number(steps.value);
+      const total = steps.value();
       const first8 = test.images.slice(0, 8 * test.pixels);
       recon.push(DigitGrid(first8, {columns: 8, scale: 2, label: "Eight held-out test digits"}));
       for (const beta of BETAS) {
@@ -154,7 +145,7 @@ export function BetaSweep({loadTrain, test, backend, small = false}: BetaSweepOp
     } catch (error) {
       status.textContent = `The sweep stopped: ${(error as Error).message}. The results so far are kept.`;
     } finally {
-      run.disabled = steps.disabled = false;
+      run.disabled = steps.input.disabled = false;
       stop.disabled = true;
       root.dataset.state = stopped ? "stopped" : "done";
     }

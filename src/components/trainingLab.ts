@@ -17,7 +17,7 @@ import {
 } from "../lib/index.js";
 import {linked} from "./chapterTools.js";
 import {DigitGrid} from "./digitGrid.js";
-import {button} from "./dom.js";
+import {button, select, type Choice} from "./dom.js";
 
 export interface TrainingLabOptions {
   /** Streams the training set in, reporting progress. */
@@ -35,11 +35,6 @@ export interface TrainingLabOptions {
   seed?: number;
 }
 
-interface Choice<T> {
-  label: string;
-  value: T;
-}
-
 const SIZES: Record<"mlp" | "conv", number[][]> = {mlp: [[128], [256], [512]], conv: [[8, 16], [16, 32], [32, 64]]};
 const LIKELIHOODS: Choice<Likelihood>[] = [
   {label: "Bernoulli (binarized pixels)", value: {kind: "bernoulli"}},
@@ -48,22 +43,6 @@ const LIKELIHOODS: Choice<Likelihood>[] = [
 ];
 const STORAGE = "indexeddb://vae-explorables-training-lab";
 const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-
-let fields = 0;
-
-function select<T>(label: string, choices: Choice<T>[], index: number): {field: HTMLElement; input: HTMLSelectElement; value: () => T} {
-  const field = document.createElement("div");
-  field.className = "lab-field";
-  const input = document.createElement("select");
-  input.id = `lab-field-${++fields}`;
-  choices.forEach((c, i) => input.append(new Option(c.label, String(i), i === index, i === index)));
-  // An explicit for/id pair: a label wrapped around a select would also be named by the select's options.
-  const name = document.createElement("label");
-  name.htmlFor = input.id;
-  name.textContent = label;
-  field.append(name, input);
-  return {field, input, value: () => choices[Number(input.value)].value};
-}
 
 /**
  * The live training lab of chapter 7: choose a model, press play, watch the losses and the
