@@ -1,0 +1,21 @@
+/**
+ * Pages whose typed numbers have not all been registered as claims yet. The browser claims test skips
+ * the "every typed number is a claim" check on these (it still checks that their registered quotes are
+ * on the page). Take a page off this list once every number it types is a claim or is computed.
+ * When this list is empty, every number on the site is computed or checked.
+ */
+export const PENDING_PAGES: readonly string[] = [
+
+  "/chapters/01-generative-models",
+  "/chapters/02-autoencoders",
+  "/chapters/03-latent-variable-models",
+  "/chapters/04-elbo",
+  "/chapters/05-kl-closed-form",
+  "/chapters/06-reparameterization",
+  "/chapters/07-training",
+  "/chapters/08-generating",
+  "/chapters/09-conditional-vae",
+  "/chapters/10-beyond",
+  "/numbers",
+  "/diagnostics"
+];
