@@ -38,7 +38,15 @@ const FAVICON = `data:image/svg+xml,${encodeURIComponent(
 export default {
   title: "VAE Explorables",
   root: "src",
-  pages: [...chapterPages, {name: "Reference", pages: [{name: "Numbers", path: "/numbers"}, {name: "Diagnostics", path: "/diagnostics"}]}],
+  pages: [...chapterPages, {
+      name: "Reference",
+      pages: [
+        {name: "Notation", path: "/notation"},
+        {name: "Bibliography", path: "/bibliography"},
+        {name: "Numbers", path: "/numbers"},
+        {name: "Diagnostics", path: "/diagnostics"}
+      ]
+    }],
   pager: true,
   search: true,
   toc: true,

@@ -16,7 +16,7 @@ export interface TypedNumbers {
 }
 
 const SOURCE = String.raw`(quotes) => {
-  const skip = "script, style, code, pre, nav, header, footer, .katex, #observablehq-sidebar, #observablehq-toc, .observablehq--block";
+  const skip = "script, style, code, pre, nav, header, footer, .katex, #observablehq-sidebar, #observablehq-toc, .observablehq--block, .citation";
   const normalize = (s) => s.replace(/\s+/g, " ");
   const root = document.querySelector("#observablehq-main") ?? document.body;
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
