@@ -10,27 +10,29 @@ export interface Chapter {
   /** One honest sentence about what the chapter teaches. */
   summary: string;
   ready: boolean;
+  /** The chapters it builds on (the index draws them as the prerequisite map). */
+  needs?: readonly number[];
 }
 
 export const CHAPTERS: readonly Chapter[] = [
-  {number: 1, title: "Generative models", path: "/chapters/01-generative-models", ready: true,
+  {number: 1, title: "Generative models", path: "/chapters/01-generative-models", ready: true, needs: [],
     summary: "What it means to model p(x), and why 784 dependent pixels make it hard."},
-  {number: 2, title: "Autoencoders", path: "/chapters/02-autoencoders", ready: true,
+  {number: 2, title: "Autoencoders", path: "/chapters/02-autoencoders", ready: true, needs: [1],
     summary: "A bottleneck trained with a squared error compresses digits well, yet nothing says which codes to decode."},
-  {number: 3, title: "Latent variable models", path: "/chapters/03-latent-variable-models", ready: true,
+  {number: 3, title: "Latent variable models", path: "/chapters/03-latent-variable-models", ready: true, needs: [1],
     summary: "p(x) = ∫ p(x|z) p(z) dz, and why estimating it by sampling z from the prior is hopeless for images."},
-  {number: 4, title: "The ELBO", path: "/chapters/04-elbo", ready: true,
+  {number: 4, title: "The ELBO", path: "/chapters/04-elbo", ready: true, needs: [3],
     summary: "The evidence lower bound derived twice, and its gap to log p(x) measured on a model where both are exact."},
-  {number: 5, title: "KL divergence in closed form", path: "/chapters/05-kl-closed-form", ready: true,
+  {number: 5, title: "KL divergence in closed form", path: "/chapters/05-kl-closed-form", ready: true, needs: [3, 4],
     summary: "KL between Gaussians step by step, raced against a Monte Carlo estimate."},
-  {number: 6, title: "The reparameterization trick", path: "/chapters/06-reparameterization", ready: true,
+  {number: 6, title: "The reparameterization trick", path: "/chapters/06-reparameterization", ready: true, needs: [4, 5],
     summary: "Why z = μ + σ ⊙ ε lets gradients through sampling, and how much less noisy that gradient is."},
-  {number: 7, title: "Training a VAE, live", path: "/chapters/07-training", ready: true,
+  {number: 7, title: "Training a VAE, live", path: "/chapters/07-training", ready: true, needs: [2, 4, 5, 6],
     summary: "Train a VAE on MNIST on your own GPU and watch reconstruction and KL trade off."},
-  {number: 8, title: "Generating", path: "/chapters/08-generating", ready: true,
+  {number: 8, title: "Generating", path: "/chapters/08-generating", ready: true, needs: [7],
     summary: "Sampling with a temperature, interpolating between digits, and exploring the latent space."},
-  {number: 9, title: "The conditional VAE", path: "/chapters/09-conditional-vae", ready: true,
+  {number: 9, title: "The conditional VAE", path: "/chapters/09-conditional-vae", ready: true, needs: [7, 8],
     summary: "Condition on the label to ask for a digit, and keep the style while changing it."},
-  {number: 10, title: "Beyond the basic VAE", path: "/chapters/10-beyond", ready: true,
+  {number: 10, title: "Beyond the basic VAE", path: "/chapters/10-beyond", ready: true, needs: [3, 7, 8],
     summary: "Tighter likelihood bounds (IWAE), β and posterior collapse, blurry samples and anomaly scores."}
 ];

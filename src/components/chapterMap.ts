@@ -19,6 +19,17 @@ export function ChapterMap(chapters: readonly Chapter[]): HTMLElement {
       title.append(coming);
     }
     const summary = Object.assign(document.createElement("span"), {className: "summary", textContent: chapter.summary});
+    if (chapter.needs?.length) {
+      const needs = Object.assign(document.createElement("span"), {className: "needs"});
+      needs.append("Builds on ");
+      chapter.needs.forEach((n, i) => {
+        const target = chapters.find((c) => c.number === n);
+        if (i > 0) needs.append(i === chapter.needs!.length - 1 ? " and " : ", ");
+        needs.append(target ? Object.assign(document.createElement("a"), {href: `.${target.path}`, textContent: `${n}`, title: target.title}) : String(n));
+      });
+      needs.append(".");
+      summary.append(" ", needs);
+    }
     item.append(number, title, summary);
     list.append(item);
   }
