@@ -43,6 +43,7 @@ export default {
       pages: [
         {name: "Notation", path: "/notation"},
         {name: "Bibliography", path: "/bibliography"},
+        {name: "Answer key", path: "/answers"},
         {name: "Numbers", path: "/numbers"},
         {name: "Diagnostics", path: "/diagnostics"}
       ]

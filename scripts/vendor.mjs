@@ -1,6 +1,7 @@
 // Prebuild step for `npm run dev` and `npm run build`. It makes, from node_modules alone:
 //  1. packages/tf/dist/tf.browser.js: tfjs + its WASM and WebGPU backends as one ES module with no
 //     imports, so the browser gets exactly one tfjs instance (see packages/tf/README.md);
+//  3. src/answers.md: the answer key, copied from the chapters' exercises (scripts/answers.mjs);
 //  2. src/_generated/katex.css: KaTeX's stylesheet with its woff2 fonts inlined, because Framework
 //     bundles stylesheets with esbuild, which has no loader for font files, and fonts from a CDN
 //     would break an offline reader.
@@ -10,6 +11,7 @@ import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writ
 import {createRequire} from "node:module";
 import {dirname, join} from "node:path";
 import {fileURLToPath} from "node:url";
+import {writeAnswerKey} from "./answers.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "package.json"));
@@ -70,3 +72,4 @@ const __filename = fileURLToPath(import.meta.url);
 await bundleTf();
 inlineKatexCss();
 dropStaleLoaderOutputs();
+await writeAnswerKey();

@@ -17,5 +17,6 @@ export const PENDING_PAGES: readonly string[] = [
   "/chapters/09-conditional-vae",
   "/chapters/10-beyond",
   "/numbers",
+  "/answers",
   "/diagnostics"
 ];
