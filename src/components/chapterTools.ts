@@ -1,4 +1,5 @@
 import {button} from "./dom.js";
+import {enableFigureDownloads} from "./figureDownloads.js";
 
 // Permalinks, the global seed and printing: what lets a teacher hand a class a link that shows
 // everyone the same figure with the same numbers.
@@ -108,6 +109,8 @@ export function ChapterTools(): HTMLElement & {value: number} {
   message.setAttribute("role", "status");
   root.append(seedLabel, seed, copy, printPlain, printAll, message);
   root.value = Number(seed.value);
+  // Every chart and canvas of the chapter gets a "Save" button (for slides), with seed and settings.
+  queueMicrotask(() => enableFigureDownloads());
 
   seed.addEventListener("change", () => {
     const n = Number(seed.value);
