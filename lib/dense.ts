@@ -4,7 +4,7 @@ import {tf, type Tensor, type Tensor1D, type Tensor2D} from "./tf.js";
  * A fully connected layer y = x · kernel + bias, with a hand-written gradient:
  *   ∂L/∂x = dy · kernelᵀ,  ∂L/∂kernel = xᵀ · dy,  ∂L/∂bias = Σ_batch dy.
  * tfjs's own gradient of matMul uses its transposeA/transposeB forms, which the WASM backend runs
- * about 15 times slower than a plain product (shared/notes/offline-build.md, 13). Transposing
+ * about 15 times slower than a plain product (docs/offline-build.md, 13). Transposing
  * explicitly first is far cheaper. With `inputGrad: false` (the first layer, whose input is data)
  * the product for ∂L/∂x is skipped altogether.
  * @param x [batch, in]
