@@ -90,7 +90,10 @@ export async function chooseBackend({prefer = null, chain}: ChooseBackendOptions
       continue;
     }
     try {
-      if (!(await tf.setBackend(name))) throw new Error("tfjs could not initialize it");
+      // When a backend fails to start, tfjs returns false and only logs the cause (for WASM, often
+      // "Failed to fetch": its .wasm file could not be downloaded). Keep that cause for the reader.
+      const {result: started, warnings} = await collectWarnings(() => tf.setBackend(name));
+      if (!started) throw new Error(readableFailure(name, warnings));
       await tf.ready();
       await smokeTest();
       attempts.push({name});
@@ -100,6 +103,33 @@ export async function chooseBackend({prefer = null, chain}: ChooseBackendOptions
     }
   }
   throw new Error(`No tfjs backend works here: ${attempts.map((a) => `${a.name}: ${a.error}`).join("; ")}`);
+}
+
+/** Runs `fn`, keeping what it prints with console.warn (and still printing it). */
+async function collectWarnings<T>(fn: () => Promise<T>): Promise<{result: T; warnings: string[]}> {
+  const warnings: string[] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => {
+    warnings.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(" "));
+    original.apply(console, args);
+  };
+  try {
+    return {result: await fn(), warnings};
+  } finally {
+    console.warn = original;
+  }
+}
+
+/**
+ * The reason a backend did not start, in words a reader understands, from what tfjs logged. The WASM
+ * backend's usual failure is a download: its .wasm files are fetched when it starts.
+ */
+export function readableFailure(name: BackendName, warnings: readonly string[]): string {
+  const cause = warnings.filter((w) => !/^Initialization of backend \w+ failed$/.test(w.trim())).map((w) => w.split("\n")[0].trim()).find(Boolean);
+  if (name === "wasm" && cause && /fetch|network|load|404|wasm.*(compile|instantiate)|MIME/i.test(cause)) {
+    return `its WebAssembly file could not be downloaded or started (${cause})`;
+  }
+  return cause ? `tfjs could not start it (${cause})` : "tfjs could not start it";
 }
 
 function describe(name: BackendName, requested: BackendName | null, attempts: BackendAttempt[]): string {

@@ -65,3 +65,41 @@ describe("the tfjs backend in a real browser", () => {
     expect(report.tfModules).toBe(1);
   });
 });
+
+describe("a live chapter says what its figures run on, and why after a fallback", () => {
+  const site = useSite();
+
+  async function note(path: string, setup: (page: import("playwright-core").Page) => Promise<void>): Promise<{backend: string | undefined; text: string}> {
+    const page = await site().browser.newPage();
+    try {
+      await setup(page);
+      await page.goto(site().origin + path);
+      const locator = page.locator(".backend-note");
+      await expect.poll(() => locator.count()).toBe(1);
+      return {backend: await locator.getAttribute("data-backend") ?? undefined, text: (await locator.textContent()) ?? ""};
+    } finally {
+      await page.close();
+    }
+  }
+
+  it("with WebGL unavailable, chapter 2 runs on WASM and says why", async () => {
+    const {backend, text} = await note("/chapters/02-autoencoders", (page) =>
+      page.addInitScript(() => {
+        const getContext = HTMLCanvasElement.prototype.getContext;
+        HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, kind: string, ...rest: unknown[]) {
+          return /webgl/.test(kind) ? null : (getContext as (...a: unknown[]) => RenderingContext | null).call(this, kind, ...rest);
+        } as typeof getContext;
+      })
+    );
+    expect(backend).toBe("wasm");
+    expect(text).toContain("run on WebAssembly (WASM)");
+    expect(text).toContain("WebGL: this browser could not create a WebGL context");
+  });
+
+  it("with the .wasm files blocked as well, it runs on the CPU and says the WebAssembly file could not be downloaded", async () => {
+    const {backend, text} = await note("/chapters/02-autoencoders?backend=wasm", (page) => page.route(/\.wasm$/, (route) => route.abort()));
+    expect(backend).toBe("cpu");
+    expect(text).toContain("run on the CPU");
+    expect(text).toMatch(/WebAssembly \(WASM\): its WebAssembly file could not be downloaded or started \(.*fetch.*\)/i);
+  });
+});

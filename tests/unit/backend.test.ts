@@ -32,3 +32,14 @@ describe("chooseBackend() in Node", () => {
     expect(choice.attempts[0]).toEqual({name: "tpu", error: 'unknown backend "tpu" (use wasm, cpu)'});
   });
 });
+
+describe("readableFailure()", () => {
+  it("readableFailure('wasm', warnings) says the WebAssembly file could not be downloaded, with tfjs's cause", async () => {
+    const {readableFailure} = await import("../../lib/backend.ts");
+    expect(readableFailure("wasm", ["Initialization of backend wasm failed", "TypeError: Failed to fetch\n    at x"])).toBe(
+      "its WebAssembly file could not be downloaded or started (TypeError: Failed to fetch)"
+    );
+    expect(readableFailure("webgl", [])).toBe("tfjs could not start it");
+    expect(readableFailure("webgl", ["Initialization of backend webgl failed", "Error: context lost"])).toBe("tfjs could not start it (Error: context lost)");
+  });
+});
