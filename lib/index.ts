@@ -13,6 +13,7 @@ export {klStandardNormal, klDiagonalGaussians, klMonteCarlo} from "./kl.js";
 export {reparameterize} from "./reparameterize.js";
 export {scoreFunctionGradient, reparameterizedGradient} from "./gradientEstimators.js";
 export type {Objective, GradientEstimate, EstimatorOptions} from "./gradientEstimators.js";
+export {logSpacedCounts, runningMeans} from "./runningMean.js";
 export {elbo, elboLoss} from "./elbo.js";
 export type {ElboInputs, ElboTerms, Decoder} from "./elbo.js";
 export {iwaeBound, logMeanExp} from "./iwae.js";

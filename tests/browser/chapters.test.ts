@@ -50,6 +50,10 @@ describe("chapters in a real browser", () => {
     };
     const first = await check();
     expect(first.gap).toBeGreaterThan(1);
+    // The bars show every term: reconstruction − KL to the prior = ELBO.
+    const [reconstruction, klPrior] = [await number(page, "reconstruction"), await number(page, "kl-prior")];
+    expect(Math.abs(reconstruction - klPrior - first.elbo)).toBeLessThanOrEqual(2e-4);
+    await expect.poll(() => page.getByRole("img", {name: /The ELBO identity as bars/}).count()).toBe(1);
     await setInput(page, "q's mean m", 1.5);
     const moved = await check();
     expect(moved.elbo).not.toBe(first.elbo);
@@ -80,8 +84,36 @@ describe("chapters in a real browser", () => {
     const before = await number(page, "score-mean");
     await page.getByRole("button", {name: "New random draws"}).click();
     await expect.poll(() => number(page, "score-mean")).not.toBe(before);
-    expect(await number(page, "exact")).toBeCloseTo(2 * 0.8 + Math.cos(0.8) * Math.exp(-(1.3 ** 2) / 2), 3);
-    expect(await number(page, "reparam-std")).toBeLessThan(await number(page, "score-std"));
+    expect(await number(page, "exact")).toBeCloseTo(2 * 1.5 + Math.cos(1.5) * Math.exp(-(0.5 ** 2) / 2), 3);
+    // At the defaults one score-function estimate is about 15 times as spread (exact: 8.53 against 0.562).
+    expect(await number(page, "score-std")).toBeGreaterThan(8 * (await number(page, "reparam-std")));
+    // Both running means and both spreads are drawn on shared axes.
+    await expect.poll(() => page.getByRole("img", {name: /Running means of reparameterized and score function/}).count()).toBe(1);
+    await expect.poll(() => page.getByRole("img", {name: /One dot per single-sample estimate/}).count()).toBe(1);
     await page.close();
   });
+
+  it("chapter 6: a small σ makes the score function noisier and the reparameterized estimator less noisy", async () => {
+    const {page} = await site().visit("/chapters/06-reparameterization");
+    const [score, reparam] = [await number(page, "score-std"), await number(page, "reparam-std")];
+    await setInput(page, "σ", 0.2);
+    expect(await number(page, "score-std")).toBeGreaterThan(score);
+    expect(await number(page, "reparam-std")).toBeLessThan(reparam);
+    await page.close();
+  });
+
+  for (const path of ["/chapters/04-elbo", "/chapters/05-kl-closed-form", "/chapters/06-reparameterization"]) {
+    const chapter = Number(path.slice(10, 12));
+    it(`chapter ${chapter}: no display equation is wider than the text column at 1280 or 390 px`, async () => {
+      for (const width of [1280, 390]) {
+        const {page} = await site().visit(path, {width});
+        const displays = await page.locator("#observablehq-main .katex-display").count();
+        expect(displays).toBeGreaterThan(0);
+        const overflowing = await page.evaluate(`[...document.querySelectorAll("#observablehq-main .katex-display")]
+          .filter((d) => d.scrollWidth > d.clientWidth).map((d) => d.textContent.slice(0, 50))`);
+        expect(overflowing, `displays wider than the column at ${width} px`).toEqual([]);
+        await page.close();
+      }
+    });
+  }
 });

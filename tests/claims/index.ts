@@ -1,6 +1,10 @@
-// Every page's claims, one file per page so that changes to different pages never collide.
+/// <reference types="vite/client" />
+// Every page's claims: each file here that exports `claims` (one file per page, so that changes to
+// different pages never collide) is collected, in file-name order.
 import type {Claim} from "./claim.ts";
-import {claims as chapter07} from "./chapter07.ts";
-import {claims as notation} from "./notation.ts";
 
-export const CLAIMS: readonly Claim[] = [...chapter07, ...notation];
+const files = import.meta.glob<{claims?: readonly Claim[]}>("./*.ts", {eager: true});
+
+export const CLAIMS: readonly Claim[] = Object.keys(files)
+  .sort()
+  .flatMap((file) => files[file].claims ?? []);

@@ -1,0 +1,128 @@
+import {expect} from "vitest";
+import {LinearGaussianModel} from "../../lib/linearGaussian.ts";
+import {claim} from "./claim.ts";
+import {chapterSource, gaussianAverage, klByIntegration, logNormal} from "./gaussianAverage.ts";
+
+const page = "/chapters/04-elbo";
+
+// The figure's model, written out by hand: z ~ N(0, 1), x | z ~ N(W z + b, σ² I), W = (1.2, −0.6)ᵀ, b = 0,
+// σ = 0.5, x = (1, −0.2). Every reference below integrates over the one latent number numerically.
+const w = [1.2, -0.6];
+const sigma = 0.5;
+const x = [1, -0.2];
+const logLikelihood = (z: number) => logNormal(x[0], w[0] * z, sigma) + logNormal(x[1], w[1] * z, sigma);
+const evidence = () => Math.log(gaussianAverage((z) => Math.exp(logLikelihood(z)), 0, 1)); // log ∫ p(x|z) p(z) dz
+const logPosterior = (z: number, logPx: number) => logLikelihood(z) + logNormal(z, 0, 1) - logPx; // Bayes' rule
+/** Reconstruction term, KL to the prior and KL to the posterior of q = N(m, s²), each by integration. */
+function termsByIntegration(m: number, logVar: number) {
+  const s = Math.exp(logVar / 2);
+  const logPx = evidence();
+  const reconstruction = gaussianAverage(logLikelihood, m, s);
+  const klPrior = klByIntegration(m, s, 0, 1);
+  const gap = gaussianAverage((z) => logNormal(z, m, s) - logPosterior(z, logPx), m, s);
+  return {reconstruction, klPrior, elbo: reconstruction - klPrior, gap, logPx};
+}
+// The exact posterior, from the precision 1 + ‖w‖²/σ² and mean (wᵀx/σ²)/precision.
+const posteriorVariance = 1 / (1 + (w[0] ** 2 + w[1] ** 2) / sigma ** 2);
+const posteriorMean = (posteriorVariance * (w[0] * x[0] + w[1] * x[1])) / sigma ** 2;
+
+export const claims = [
+  claim(page, "so log-probabilities are measured in nats (one nat is", () => {
+    // The page's math: 1 nat = 1/ln 2 ≈ 1.44 bits. An event of probability 1/e has −ln = 1 nat and −log₂ = 1/ln 2 bits.
+    expect(-Math.log2(Math.exp(-1))).toBeCloseTo(1 / Math.LN2, 12);
+    expect(1 / Math.LN2).toBeCloseTo(1.44, 2);
+  }),
+
+  claim(page, "is 0 for any a below about −745, and ∞ for any a above about 710", () => {
+    expect(Math.exp(-745)).toBeGreaterThan(0); // the smallest subnormal, 5e-324
+    expect(Math.exp(-745.2)).toBe(0);
+    expect(Number.isFinite(Math.exp(709.7))).toBe(true);
+    expect(Math.exp(709.8)).toBe(Infinity);
+  }),
+
+  claim(page, "and for a 2 × 2 matrix", () => {
+    // det Σ = ad − c² and Σ⁻¹ = (1/(ad − c²)) [[d, −c], [−c, a]]: Σ Σ⁻¹ is the identity.
+    for (const [a, c, d] of [[1.69, -0.72, 0.61], [2, 0.5, 1], [0.3, -0.1, 4]]) {
+      const det = a * d - c * c;
+      const inv = [[d / det, -c / det], [-c / det, a / det]];
+      expect(a * inv[0][0] + c * inv[1][0]).toBeCloseTo(1, 12);
+      expect(a * inv[0][1] + c * inv[1][1]).toBeCloseTo(0, 12);
+      expect(c * inv[0][0] + d * inv[1][0]).toBeCloseTo(0, 12);
+      expect(c * inv[0][1] + d * inv[1][1]).toBeCloseTo(1, 12);
+    }
+  }),
+
+  // Exercise 2 and its solution (its numbers are in math, so the question carries the claim).
+  claim(page, "Read it from the figure, then check it by hand.", () => {
+    const cov = [[w[0] * w[0] + sigma ** 2, w[0] * w[1]], [w[1] * w[0], w[1] * w[1] + sigma ** 2]];
+    expect(cov[0][0]).toBeCloseTo(1.69, 12);
+    expect(cov[0][1]).toBeCloseTo(-0.72, 12);
+    expect(cov[1][1]).toBeCloseTo(0.61, 12);
+    const det = cov[0][0] * cov[1][1] - cov[0][1] ** 2;
+    expect(det).toBeCloseTo(0.5125, 12);
+    const quad = (cov[1][1] * x[0] ** 2 - 2 * cov[0][1] * x[0] * x[1] + cov[0][0] * x[1] ** 2) / det;
+    expect(quad).toBeCloseTo(0.7602, 4);
+    const logPx = -0.5 * (2 * Math.log(2 * Math.PI) + Math.log(det) + quad);
+    expect(logPx).toBeCloseTo(-1.884, 3);
+    // The same number from the integral p(x) = ∫ p(x|z) p(z) dz, and from the figure's lib model.
+    expect(evidence()).toBeCloseTo(logPx, 8);
+    expect(new LinearGaussianModel([[1.2], [-0.6]], [0, 0], 0.5).logMarginal(x)).toBeCloseTo(logPx, 10);
+    // …and the page's figure really uses this model and this x.
+    const source = chapterSource("04-elbo.md");
+    expect(source).toContain("new LinearGaussianModel([[1.2], [-0.6]], [0, 0], 0.5)");
+    expect(source).toContain("const x = [1.0, -0.2];");
+  }),
+
+  claim(page, "so every bar is an exact number, not an estimate", () => {
+    // lib's closed forms (what the bars show) against numerical integration, for several q, and the identity.
+    const model = new LinearGaussianModel([[1.2], [-0.6]], [0, 0], 0.5);
+    for (const [m, logVar] of [[-1, 0.5], [0, 0], [posteriorMean, Math.log(posteriorVariance)], [1.5, -3], [0.6, 2]]) {
+      const ref = termsByIntegration(m, logVar);
+      const q = {mean: [m], logVar: [logVar]};
+      const shown = model.elbo(x, q);
+      expect(shown.reconstruction).toBeCloseTo(ref.reconstruction, 6);
+      expect(shown.kl).toBeCloseTo(ref.klPrior, 6);
+      expect(model.klToPosterior(x, q)).toBeCloseTo(ref.gap, 6);
+      expect(ref.elbo + ref.gap).toBeCloseTo(ref.logPx, 6);
+    }
+    // The exact posterior that "Set q to the exact posterior" uses: the gap is zero there.
+    const post = model.posterior(x);
+    expect(post.mean[0]).toBeCloseTo(posteriorMean, 12);
+    expect(post.covariance[0][0]).toBeCloseTo(posteriorVariance, 12);
+    expect(termsByIntegration(posteriorMean, Math.log(posteriorVariance)).gap).toBeCloseTo(0, 6);
+  }),
+
+  // Exercise 1 (log-variance at the slider's maximum, 2, mean at the posterior's) and its solution.
+  claim(page, "Which of the ELBO's two terms got worse, by how much, and why?", () => {
+    expect(chapterSource("04-elbo.md")).toContain("const logVarRange = [-6, 2];");
+  }),
+  claim(page, "Both got worse, the reconstruction term by far the most.", () => {
+    const atPosterior = termsByIntegration(posteriorMean, Math.log(posteriorVariance));
+    const wide = termsByIntegration(posteriorMean, 2);
+    const reconstructionDrop = atPosterior.reconstruction - wide.reconstruction;
+    const klRise = wide.klPrior - atPosterior.klPrior;
+    expect(reconstructionDrop).toBeGreaterThan(0);
+    expect(klRise).toBeGreaterThan(0);
+    expect(reconstructionDrop).toBeGreaterThan(10 * klRise);
+    // "The gap grew by exactly the amount the ELBO fell."
+    expect(wide.gap - atPosterior.gap).toBeCloseTo(atPosterior.elbo - wide.elbo, 6);
+  }),
+  claim(page, "every unit of costs nats.", () => {
+    // d(reconstruction)/d(s²) = −‖W‖²/(2σ²), by a central finite difference of the integrated term.
+    const rec = (s2: number) => gaussianAverage(logLikelihood, posteriorMean, Math.sqrt(s2));
+    const h = 1e-3;
+    const slope = (rec(1 + h) - rec(1 - h)) / (2 * h);
+    expect(slope).toBeCloseTo(-(w[0] ** 2 + w[1] ** 2) / (2 * sigma ** 2), 5);
+  }),
+  claim(page, "a narrower q has a smaller average squared error, so the reconstruction term improves, and the KL to the prior pays", () => {
+    // Try this, second item: from the posterior, log-variance all the way left (−6).
+    const atPosterior = termsByIntegration(posteriorMean, Math.log(posteriorVariance));
+    const narrow = termsByIntegration(posteriorMean, -6);
+    expect(narrow.reconstruction).toBeGreaterThan(atPosterior.reconstruction);
+    expect(narrow.klPrior).toBeGreaterThan(atPosterior.klPrior);
+    expect(narrow.elbo).toBeLessThan(atPosterior.elbo);
+  }),
+  claim(page, "In the figure (mean and log-variance zero) the grey bar disappears.", () => {
+    expect(klByIntegration(0, 1, 0, 1)).toBeCloseTo(0, 12);
+  })
+];
