@@ -177,7 +177,7 @@ export const claims = [
   // Exercise 2: the KL's early peak, re-run.
   claim(
     page,
-    "Train a VAE like the lab's default (one hidden layer of 256 units, 8 latent dimensions, β = 1, batch 128, learning rate 0.001, seed 1) and watch the KL of the first 60 steps. It starts near 1 nat, climbs to a peak near 60 nats around step 14, and is back near 13 nats by step 40.",
+    "Train a VAE like the lab's default on a wide screen (one hidden layer of 256 units, 8 latent dimensions, β = 1, batch 128, learning rate 0.001, seed 1) and watch the KL of the first 60 steps. It starts near 1 nat, climbs to a peak near 60 nats around step 14, and is back near 13 nats by step 40.",
     async () => {
       const {kl} = await exercise2();
       expect(kl).toHaveLength(60);
@@ -253,6 +253,21 @@ export const claims = [
   }),
   claim(page, "How does its weight on the KL compare with σ = 0.1?", () => {
     expect(392 / 0.1 ** 2).toBeCloseTo(39_200, 6);
+  }),
+
+  // Exercise 6's solution: pixels that never change, counted over the training set.
+  claim(page, "67 of MNIST's pixels, mostly at its borders, are 0 in all 60,000 training images", async () => {
+    const train = await loadMnist("train");
+    expect(train.count).toBe(60_000);
+    const never: number[] = [];
+    for (let p = 0; p < 784; p++) {
+      let zero = true;
+      for (let i = 0; i < train.count && zero; i++) zero = train.images[i * 784 + p] === 0;
+      if (zero) never.push(p);
+    }
+    expect(never).toHaveLength(67);
+    const onBorder = never.filter((p) => [p % 28, Math.floor(p / 28)].some((c) => c < 3 || c > 24));
+    expect(onBorder.length / never.length).toBeGreaterThan(0.5);
   }),
 
   // Exercise 7: a confident wrong logit, in float32 (emulated, and on the CPU backend) and stably.
