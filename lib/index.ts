@@ -63,3 +63,15 @@ export {EXERCISES, checkCase, describeCall} from "./exercises.js";
 export type {Exercise, ExerciseCase, CaseResult} from "./exercises.js";
 export {umapProject} from "./umap.js";
 export type {UmapOptions} from "./umap.js";
+export {
+  softplus,
+  bernoulliLogProbability,
+  float32Sigmoid,
+  naiveFloat32LogProbability,
+  float32SaturationLogit,
+  naiveBernoulliLogProbabilities,
+  stableBernoulliLogProbabilities,
+  bernoulliLogProbabilityGradients
+} from "./logits.js";
+export {shiftImage, shiftedCopies, pixelMean, squaredErrors, gaussianLogLikelihoodFromSquaredError, optimalSigma, sigmaCurve} from "./gaussianDecoder.js";
+export type {SigmaCurvePoint} from "./gaussianDecoder.js";
