@@ -1,3 +1,5 @@
+import type {CaseOutcome} from "./exercises.js";
+
 /**
  * The program of the exercise sandbox's worker, as source text. The page runs it in a Web Worker
  * created inside an iframe whose Content-Security-Policy forbids every network request (see
@@ -94,10 +96,11 @@ function previewItem(x) {
   return typeof x;
 }
 
-function previewList(get, n) {
+function previewList(get, n, format) {
+  format = format || previewItem;
   const shown = n < 5 ? n : 5;
   let text = "";
-  for (let i = 0; i < shown; i++) text += (i ? ", " : "") + previewItem(get(i));
+  for (let i = 0; i < shown; i++) text += (i ? ", " : "") + format(get(i));
   return "[" + text + (n > shown ? ", …" : "") + "]";
 }
 
@@ -149,9 +152,9 @@ function fromPython(py, r) {
           x.destroy();
         } else items[items.length] = x;
       }
-      if (n > LIMITS.array) return {summary: "a " + type + " of " + n + " values, starting " + previewList((i) => pyItem(items[i]), n)};
+      if (n > LIMITS.array) return {summary: "a " + type + " of " + n + " values, starting " + previewList((i) => items[i], n, pyItem)};
       for (let i = 0; i < n; i++) {
-        if (typeof items[i] !== "number") return {summary: "a " + type + " of " + n + " values: " + previewList((i) => pyItem(items[i]), n)};
+        if (typeof items[i] !== "number") return {summary: "a " + type + " of " + n + " values: " + previewList((i) => items[i], n, pyItem)};
       }
       const numbers = new F64(n);
       for (let i = 0; i < n; i++) numbers[i] = items[i];
@@ -370,6 +373,27 @@ if (typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScop
   };
 }
 `;
+
+const MAX_TEXT = WORKER_LIMITS.message + 100;
+
+/**
+ * An outcome message as the worker must have sent it, turned into what checkCase takes (a
+ * Float64Array becomes an array), or null when it is not one: the page drops it.
+ */
+export function readOutcome(data: Record<string, unknown>): CaseOutcome | null {
+  if (typeof data.threw === "string") return {threw: data.threw.slice(0, MAX_TEXT)};
+  if (typeof data.summary === "string") return {summary: data.summary.slice(0, MAX_TEXT)};
+  const value = data.value;
+  if (value instanceof Float64Array) return value.length <= WORKER_LIMITS.array ? {value: Array.from(value)} : null;
+  if (typeof value === "string") return value.length <= WORKER_LIMITS.string ? {value} : null;
+  if (value === undefined || value === null || typeof value === "number" || typeof value === "boolean") return {value};
+  return null;
+}
+
+/** The printed output a message carries, cut to the limit. */
+export function readOutput(data: Record<string, unknown>): string {
+  return typeof data.output === "string" ? data.output.slice(0, WORKER_LIMITS.output + 1) : "";
+}
 
 /** The worker's helpers, evaluated from the same text, for tests in Node. */
 export function workerHelpers(): {

@@ -60,7 +60,7 @@ export {pca, project} from "./pca.js";
 export type {Pca} from "./pca.js";
 export {EXERCISES, checkCase, describeCall, functionNameIn} from "./exercises.js";
 export type {Exercise, ExerciseCase, CaseResult, CaseOutcome, ExerciseLanguage, PythonVersion} from "./exercises.js";
-export {WORKER_SOURCE, WORKER_LIMITS, NETWORK_GLOBALS} from "./exerciseWorker.js";
+export {WORKER_SOURCE, WORKER_LIMITS, NETWORK_GLOBALS, readOutcome, readOutput} from "./exerciseWorker.js";
 export {resultsRecordText, parseResults, resultKey, localTimestamp} from "./exerciseRecord.js";
 export type {ExerciseResult} from "./exerciseRecord.js";
 export {umapProject} from "./umap.js";

@@ -261,7 +261,7 @@ export function CodeExercise({exercise: id, seed = 1, timeoutMs = 2000, pageSeed
         text.textContent = `Downloading Python from this site (first time only): ${megabytes(status.loaded)} MB`;
       }
     } else if (status.phase === "starting") {
-      text.textContent = "Starting Python in the sandbox (the first time takes a few seconds)…";
+      text.textContent = status.first ? "Starting Python in the sandbox (first time only; this can take several seconds)…" : "Starting Python…";
     } else {
       text.textContent = "Running your function in a worker…";
     }

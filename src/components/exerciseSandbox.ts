@@ -14,7 +14,7 @@
 // - Python: Pyodide's files are copied into the site by the build (import.meta.resolve below), fetched
 //   by the page when the reader first picks Python, and handed to each worker in memory, so the
 //   Python worker makes no request at all and its policy allows no address.
-import {WORKER_LIMITS, WORKER_SOURCE, type CaseOutcome, type ExerciseCase, type ExerciseLanguage} from "../lib/index.js";
+import {readOutcome, readOutput, WORKER_SOURCE, type CaseOutcome, type ExerciseCase, type ExerciseLanguage} from "../lib/index.js";
 
 // import.meta.resolve makes Framework copy each file into dist/_node/pyodide@VERSION/ and return its
 // URL: the site serves Pyodide itself and never reaches for a CDN.
@@ -27,7 +27,7 @@ const PYODIDE = {
 };
 
 /** What the reader is told while a run gets ready. */
-export type SandboxStatus = {phase: "download"; loaded: number; total: number | null} | {phase: "starting"} | {phase: "running"};
+export type SandboxStatus = {phase: "download"; loaded: number; total: number | null} | {phase: "starting"; first: boolean} | {phase: "running"};
 
 /** What running the learner's code gave: one outcome per case, or why it stopped. */
 export type SandboxRun =
@@ -148,7 +148,7 @@ async function loadPythonRuntime(): Promise<PythonRuntime> {
   // Where Pyodide's files are; the worker is handed every file it needs, so this is only its name for them.
   const indexURL = new URL(".", PYODIDE.loader).href;
   const [wasm, stdlib, lock, loader, asm] = await download([PYODIDE.wasm, PYODIDE.stdlib, PYODIDE.lock, PYODIDE.loader, PYODIDE.asm]);
-  tellRuntime({phase: "starting"});
+  tellRuntime({phase: "starting", first: true});
   const module = await WebAssembly.compile(wasm);
   const text = (bytes: ArrayBuffer) => new TextDecoder().decode(bytes);
   const runtime: PythonRuntime = {indexURL, loaderSource: text(loader), asmSource: text(asm), module, stdlib, lock: JSON.parse(text(lock)), snapshot: null};
@@ -205,23 +205,6 @@ async function startWorker(language: "python", init: {mode: "prepare"; runtime: 
   });
 }
 
-const MAX_TEXT = WORKER_LIMITS.message + 100;
-
-/** An outcome as the worker must have sent it, or null (dropped). */
-function readOutcome(data: Record<string, unknown>): CaseOutcome | null {
-  if (typeof data.threw === "string") return {threw: data.threw.slice(0, MAX_TEXT)};
-  if (typeof data.summary === "string") return {summary: data.summary.slice(0, MAX_TEXT)};
-  const value = data.value;
-  if (value instanceof Float64Array) return value.length <= WORKER_LIMITS.array ? {value: Array.from(value)} : null;
-  if (typeof value === "string") return value.length <= WORKER_LIMITS.string ? {value} : null;
-  if (value === undefined || value === null || typeof value === "number" || typeof value === "boolean") return {value};
-  return null;
-}
-
-function readOutput(data: Record<string, unknown>): string {
-  return typeof data.output === "string" ? data.output.slice(0, WORKER_LIMITS.output + 1) : "";
-}
-
 /**
  * Runs `source` (which must define `functionName`) on each case's arguments in a fresh sandboxed
  * worker. After `timeoutMs` the worker is terminated, so an infinite loop costs the page nothing.
@@ -248,7 +231,7 @@ export async function runInSandbox(
   } catch (error) {
     return {kind: "failed", message: (error as Error).message};
   }
-  onStatus?.(language === "python" ? {phase: "starting"} : {phase: "running"});
+  onStatus?.(language === "python" ? {phase: "starting", first: false} : {phase: "running"});
   const worker = new frame.window.Worker(frame.workerUrl, {type: "module"});
   // Messages the learner's code posts on the worker itself (self.postMessage) are never read.
   worker.onmessage = null;
@@ -279,12 +262,12 @@ export async function runInSandbox(
           onStatus?.({phase: "running"});
           runTimer = setTimeout(() => finish({kind: "timeout", index: -1}), setupMs);
         } else if (m.type === "failed" && typeof m.message === "string") {
-          finish({kind: "failed", message: m.message.slice(0, MAX_TEXT)});
+          finish({kind: "failed", message: m.message.slice(0, 600)});
         }
         return;
       }
       if (m.type === "compile" && !defined && typeof m.message === "string") {
-        finish({kind: "compile", message: m.message.slice(0, MAX_TEXT), output: readOutput(m)});
+        finish({kind: "compile", message: m.message.slice(0, 600), output: readOutput(m)});
       } else if (m.type === "defined" && !defined) {
         defined = true;
         clearTimeout(runTimer);
