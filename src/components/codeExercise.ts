@@ -77,6 +77,7 @@ function addStyles() {
 .code-exercise .exercise-toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 1rem; margin-bottom: 0.5rem; }
 .code-exercise .exercise-progress { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; }
 .code-exercise .exercise-progress progress { width: min(240px, 100%); }
+.code-exercise .exercise-cases { padding-left: 2.5em; }
 .code-exercise .exercise-output { font: 13px/1.4 var(--monospace); white-space: pre-wrap; overflow-wrap: anywhere; max-height: 12em; overflow: auto; }
 .code-exercise .exercise-record { border-top: solid 1px var(--theme-foreground-faint); margin-top: 1rem; padding-top: 0.5rem; }
 .code-exercise .exercise-record pre { font: 12px/1.4 var(--monospace); white-space: pre-wrap; overflow-wrap: anywhere; }
