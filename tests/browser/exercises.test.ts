@@ -147,8 +147,11 @@ describe("the exercise sandbox", () => {
     result = await check(page);
     expect(result.state).toBe("timeout");
     expect(result.report).toMatch(/Stopped: case 1 of \d+/);
-    await typeCode(page, KL_JS);
-    expect((await check(page)).state).toBe("passed");
+    // What the code prints is shown, not sent to the browser's console.
+    await typeCode(page, KL_JS.replace("return s;", 'console.log("kl is", s, [1, 2]);\n  return s;'));
+    result = await check(page);
+    expect(result.state).toBe("passed");
+    expect(result.report).toMatch(/What your code printed:kl is \d[\d.e-]* \[1, 2\]\nkl is/);
     expect(pageErrors).toEqual([]);
     expect(consoleErrors).toEqual([]);
     await page.close();
