@@ -15,6 +15,17 @@ export interface ExerciseCase {
   args: (number | number[])[];
 }
 
+/** The languages a checked exercise can be written in. */
+export type ExerciseLanguage = "javascript" | "python";
+
+/** The exercise as written in Python: run in the browser by Pyodide, checked by the same cases. */
+export interface PythonVersion {
+  /** The function the learner must define (snake_case). */
+  functionName: string;
+  starter: string;
+  solution: string;
+}
+
 export interface Exercise {
   id: string;
   /** The function the learner must define. */
@@ -29,6 +40,18 @@ export interface Exercise {
   reference(args: ExerciseCase["args"]): number | number[];
   /** |got − want| ≤ absolute + relative·|want|, per number. */
   tolerance: {absolute: number; relative: number};
+  /** The same exercise in Python: lists in, a float or a list out. */
+  python: PythonVersion;
+}
+
+/**
+ * What running the learner's function on one case gave: the value it returned (small and plain), a
+ * sentence describing a value too large or too odd to send back (`summary`), or the error it threw.
+ */
+export interface CaseOutcome {
+  value?: unknown;
+  summary?: string;
+  threw?: string;
 }
 
 export interface CaseResult {
@@ -82,7 +105,22 @@ export const EXERCISES: Record<string, Exercise> = {
     reference([mu, logVar]) {
       return tf.tidy(() => klStandardNormal(tf.tensor2d([mu as number[]]), tf.tensor2d([logVar as number[]])).dataSync()[0]);
     },
-    tolerance: {absolute: 1e-4, relative: 1e-4}
+    tolerance: {absolute: 1e-4, relative: 1e-4},
+    python: {
+      functionName: "kl_standard_normal",
+      starter: `import math
+
+def kl_standard_normal(mu, log_var):
+    # mu, log_var: lists of floats, one per latent dimension (log_var = log σ²).
+    # Return KL( N(mu, diag exp(log_var)) ‖ N(0, I) ), summed over the dimensions.
+    return 0.0
+`,
+      solution: `import math
+
+def kl_standard_normal(mu, log_var):
+    return sum(0.5 * (math.exp(lv) + m * m - 1 - lv) for m, lv in zip(mu, log_var))
+`
+    }
   },
 
   reparameterize: {
@@ -114,7 +152,22 @@ export const EXERCISES: Record<string, Exercise> = {
     reference([mu, logVar, eps]) {
       return tf.tidy(() => Array.from(reparameterize(tf.tensor1d(mu as number[]), tf.tensor1d(logVar as number[]), tf.tensor1d(eps as number[])).dataSync()));
     },
-    tolerance: {absolute: 1e-4, relative: 1e-4}
+    tolerance: {absolute: 1e-4, relative: 1e-4},
+    python: {
+      functionName: "reparameterize",
+      starter: `import math
+
+def reparameterize(mu, log_var, eps):
+    # mu, log_var, eps: lists of the same length; eps holds standard normal draws.
+    # Return z, the list with z[j] drawn from N(mu[j], exp(log_var[j])) using eps[j].
+    return mu
+`,
+      solution: `import math
+
+def reparameterize(mu, log_var, eps):
+    return [m + math.exp(0.5 * lv) * e for m, lv, e in zip(mu, log_var, eps)]
+`
+    }
   },
 
   logMeanExp: {
@@ -149,49 +202,86 @@ export const EXERCISES: Record<string, Exercise> = {
     reference([a]) {
       return tf.tidy(() => logMeanExp(tf.tensor1d(a as number[])).dataSync()[0]);
     },
-    tolerance: {absolute: 1e-4, relative: 1e-4}
+    tolerance: {absolute: 1e-4, relative: 1e-4},
+    python: {
+      functionName: "log_mean_exp",
+      starter: `import math
+
+def log_mean_exp(a):
+    # a: a list of floats, such as log importance weights log w_i.
+    # Return log( (1/n) Σ exp(a[i]) ), without overflow or underflow.
+    return math.log(sum(math.exp(v) for v in a) / len(a))
+`,
+      solution: `import math
+
+def log_mean_exp(a):
+    m = max(a)
+    if math.isinf(m):
+        return m
+    return m + math.log(sum(math.exp(v - m) for v in a) / len(a))
+`
+    }
   }
 };
 
-function describeValue(value: unknown): string {
-  if (typeof value === "number") return Number.isInteger(value) || !Number.isFinite(value) ? String(value) : String(Number(value.toPrecision(6)));
-  if (Array.isArray(value)) return `[${value.map(describeValue).join(", ")}]`;
+/** The function's name in `language`. */
+export function functionNameIn(exercise: Exercise, language: ExerciseLanguage = "javascript"): string {
+  return language === "python" ? exercise.python.functionName : exercise.functionName;
+}
+
+function describeNumber(value: number, language: ExerciseLanguage): string {
+  if (language === "python" && !Number.isFinite(value)) return Number.isNaN(value) ? "math.nan" : value > 0 ? "math.inf" : "-math.inf";
+  return Number.isInteger(value) || !Number.isFinite(value) ? String(value) : String(Number(value.toPrecision(6)));
+}
+
+function describeValue(value: unknown, language: ExerciseLanguage = "javascript"): string {
+  if (typeof value === "number") return describeNumber(value, language);
+  if (Array.isArray(value)) return `[${value.map((v) => describeValue(v, language)).join(", ")}]`;
+  if (language === "python") {
+    if (value === undefined || value === null) return "None";
+    if (typeof value === "boolean") return value ? "True" : "False";
+  }
   if (value === undefined) return "undefined";
   return JSON.stringify(value) ?? String(value);
 }
 
-/** A call as the learner would write it: klStandardNormal([0.5], [-30]). */
-export function describeCall(exercise: Exercise, c: ExerciseCase): string {
-  return `${exercise.functionName}(${c.args.map(describeValue).join(", ")})`;
+/** A call as the learner would write it: klStandardNormal([0.5], [-30]), or kl_standard_normal([0.5], [-30]). */
+export function describeCall(exercise: Exercise, c: ExerciseCase, language: ExerciseLanguage = "javascript"): string {
+  return `${functionNameIn(exercise, language)}(${c.args.map((a) => describeValue(a, language)).join(", ")})`;
 }
 
-/** Compares one returned value with lib's, number by number. */
-export function checkCase(exercise: Exercise, c: ExerciseCase, outcome: {value?: unknown; threw?: string}): CaseResult {
+/** Compares one returned value with lib's, number by number. Messages use `language`'s words (None, list). */
+export function checkCase(exercise: Exercise, c: ExerciseCase, outcome: CaseOutcome, language: ExerciseLanguage = "javascript"): CaseResult {
   const expected = exercise.reference(c.args);
   const base = {case: c, expected, got: outcome.value};
+  const py = language === "python";
+  const show = (v: unknown) => describeValue(v, language);
   if (outcome.threw !== undefined) return {...base, passed: false, threw: outcome.threw, message: `it threw an error: ${outcome.threw}`};
   const want = Array.isArray(expected) ? expected : [expected];
+  const kind = Array.isArray(expected) ? `${py ? "a list" : "an array"} of ${want.length} numbers` : "a number";
+  if (outcome.summary !== undefined) return {...base, passed: false, message: `it returned ${outcome.summary}, but should return ${kind}`};
   const got = outcome.value;
-  if (got === undefined) return {...base, passed: false, message: "it returned undefined: is a return missing?"};
+  if (got === undefined || (py && got === null)) {
+    return {...base, passed: false, message: py ? "it returned None: is a return missing?" : "it returned undefined: is a return missing?"};
+  }
   if (Array.isArray(expected) !== Array.isArray(got)) {
-    const kind = Array.isArray(expected) ? `an array of ${want.length} numbers` : "a number";
-    return {...base, passed: false, message: `it returned ${describeValue(got)}, but should return ${kind}`};
+    return {...base, passed: false, message: `it returned ${show(got)}, but should return ${kind}`};
   }
   const values = (Array.isArray(got) ? got : [got]) as unknown[];
   if (values.length !== want.length) return {...base, passed: false, message: `it returned ${values.length} numbers, expected ${want.length}`};
   let worst = 0;
   for (let i = 0; i < want.length; i++) {
     const [g, w] = [values[i], want[i]];
-    if (typeof g !== "number") return {...base, passed: false, message: `it returned ${describeValue(g)} where a number was expected`};
+    if (typeof g !== "number") return {...base, passed: false, message: `it returned ${show(g)} where a number was expected`};
     if (!Number.isFinite(w)) {
-      if (g !== w) return {...base, passed: false, message: `expected ${describeValue(w)}, got ${describeValue(g)}`};
+      if (g !== w) return {...base, passed: false, message: `expected ${show(w)}, got ${show(g)}`};
       continue;
     }
-    if (!Number.isFinite(g)) return {...base, passed: false, error: Infinity, message: `it returned ${describeValue(g)}, expected ${describeValue(w)}: overflow, underflow or a division by zero?`};
+    if (!Number.isFinite(g)) return {...base, passed: false, error: Infinity, message: `it returned ${show(g)}, expected ${show(w)}: overflow, underflow or a division by zero?`};
     const error = Math.abs(g - w);
     worst = Math.max(worst, error);
     if (error > exercise.tolerance.absolute + exercise.tolerance.relative * Math.abs(w)) {
-      return {...base, passed: false, error, message: `expected ${describeValue(expected)}, got ${describeValue(got)}: off by ${error.toPrecision(3)}`};
+      return {...base, passed: false, error, message: `expected ${show(expected)}, got ${show(got)}: off by ${error.toPrecision(3)}`};
     }
   }
   return {...base, passed: true, error: worst};

@@ -59,8 +59,11 @@ export {fitIndependentBernoulli, sampleIndependentBernoulli, independentBernoull
 export {interpolate} from "./interpolate.js";
 export {pca, project} from "./pca.js";
 export type {Pca} from "./pca.js";
-export {EXERCISES, checkCase, describeCall} from "./exercises.js";
-export type {Exercise, ExerciseCase, CaseResult} from "./exercises.js";
+export {EXERCISES, checkCase, describeCall, functionNameIn} from "./exercises.js";
+export type {Exercise, ExerciseCase, CaseResult, CaseOutcome, ExerciseLanguage, PythonVersion} from "./exercises.js";
+export {WORKER_SOURCE, WORKER_LIMITS, NETWORK_GLOBALS, readOutcome, readOutput} from "./exerciseWorker.js";
+export {resultsRecordText, parseResults, resultKey, localTimestamp} from "./exerciseRecord.js";
+export type {ExerciseResult} from "./exerciseRecord.js";
 export {umapProject} from "./umap.js";
 export type {UmapOptions} from "./umap.js";
 export {

@@ -13,6 +13,8 @@ const LOADS: Record<string, RegExp[]> = {
   ".js": [/\bimport\s*\(\s*["'`](?:https?:)?\/\//gi, /\bfrom\s*["'](?:https?:)?\/\//gi, /\bimport\s*["'](?:https?:)?\/\//gi, /\bfetch\s*\(\s*["'`]https?:\/\//gi],
   ".css": [/url\(\s*["']?(?:https?:)?\/\//gi, /@import\s+(?:url\()?\s*["']?(?:https?:)?\/\//gi]
 };
+// ES modules shipped as .mjs (Pyodide's) are scanned as JavaScript.
+LOADS[".mjs"] = LOADS[".js"];
 
 function* files(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {

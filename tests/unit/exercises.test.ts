@@ -1,5 +1,9 @@
-import {describe, expect, it} from "vitest";
-import {checkCase, describeCall, EXERCISES, type Exercise} from "../../lib/index.ts";
+import {createRequire} from "node:module";
+import {dirname} from "node:path";
+import {loadPyodide, type PyodideAPI} from "pyodide";
+import {beforeAll, describe, expect, it} from "vitest";
+import {checkCase, describeCall, EXERCISES, readOutcome, type Exercise} from "../../lib/index.ts";
+import {workerHelpers} from "../../lib/exerciseWorker.ts";
 import {useBackend} from "./helpers.ts";
 
 useBackend("cpu");
@@ -74,5 +78,78 @@ describe("code exercises", () => {
     const kl = EXERCISES.klStandardNormal;
     const want = 0.5 * (Math.exp(-1) + 4 - 1 + 1) + 0.5 * (Math.exp(2) + 0.25 - 1 - 2);
     expect(kl.reference([[2, -0.5], [-1, 2]]) as number).toBeCloseTo(want, 4);
+  });
+});
+
+describe("code exercises in Python (Pyodide from node_modules, the worker's own conversion)", () => {
+  let py: PyodideAPI;
+  const helpers = workerHelpers();
+  beforeAll(async () => {
+    // The same package the site serves; in Node it reads its files from node_modules, no network.
+    py = await loadPyodide({indexURL: `${dirname(createRequire(import.meta.url).resolve("pyodide/package.json"))}/`});
+  }, 120_000);
+
+  /** Runs Python source the way the worker does (lists in, fromPython out) and checks every case. */
+  function gradePython(exercise: Exercise, source: string, seed = 1) {
+    const namespace = py.globals.get("dict")();
+    py.runPython(source, {globals: namespace, filename: "exercise.py"});
+    const fn = namespace.get(exercise.python.functionName);
+    expect(typeof fn).toBe("function");
+    const results = exercise.cases(seed).map((c) => {
+      const args = c.args.map((a) => (Array.isArray(a) ? py.toPy(a) : a));
+      let outcome: Record<string, unknown>;
+      try {
+        outcome = helpers.fromPython(py, fn(...args));
+      } catch (error) {
+        outcome = {threw: helpers.pythonError(error)};
+      }
+      for (const a of args) if (a instanceof py.ffi.PyProxy) a.destroy();
+      // As the page reads the message: a Float64Array becomes an array.
+      return checkCase(exercise, c, readOutcome({type: "outcome", index: 0, ...outcome})!, "python");
+    });
+    fn.destroy();
+    namespace.destroy();
+    return results;
+  }
+
+  it.each(Object.values(EXERCISES))("$id: the Python solution passes every case, random and edge, for several seeds", (exercise) => {
+    for (const seed of [1, 2, 3]) {
+      const results = gradePython(exercise, exercise.python.solution, seed);
+      expect(results.filter((r) => !r.passed).map((r) => `${r.case.name}: ${r.message}`)).toEqual([]);
+    }
+  });
+
+  it.each(Object.values(EXERCISES))("$id: the Python starter code is rejected", (exercise) => {
+    expect(gradePython(exercise, exercise.python.starter).some((r) => !r.passed)).toBe(true);
+  });
+
+  it("log_mean_exp's naive starter raises OverflowError on large values and ValueError on underflow, with the line", () => {
+    const results = gradePython(EXERCISES.logMeanExp, EXERCISES.logMeanExp.python.starter);
+    const byName = Object.fromEntries(results.map((r) => [r.case.name, r]));
+    expect(byName["large values (exp overflows)"].message).toBe("it threw an error: OverflowError: math range error (line 6)");
+    expect(byName["very negative values (exp underflows)"].message).toMatch(/^it threw an error: ValueError: .* \(line 6\)$/);
+    expect(byName["random, 2 values"].passed).toBe(true);
+  });
+
+  it("reparameterize with exp(log_var) fails on a large variance and says so in Python's words", () => {
+    const wrong = "import math\ndef reparameterize(mu, log_var, eps):\n    return [m + math.exp(lv) * e for m, lv, e in zip(mu, log_var, eps)]\n";
+    const results = gradePython(EXERCISES.reparameterize, wrong);
+    const failed = results.find((r) => r.case.name === "large variance (logVar = 6)")!;
+    expect(failed.passed).toBe(false);
+    expect(failed.error).toBeCloseTo(1.5 * (Math.exp(6) - Math.exp(3)), 1);
+    expect(describeCall(EXERCISES.reparameterize, failed.case, "python")).toBe("reparameterize([0], [6], [-1.5])");
+  });
+
+  it("a missing return is None, a tuple counts as a list, and a huge list or string is summarised, not sent", () => {
+    const kl = EXERCISES.klStandardNormal;
+    expect(gradePython(kl, "def kl_standard_normal(mu, log_var):\n    pass\n")[0].message).toBe("it returned None: is a return missing?");
+    const tuple = gradePython(EXERCISES.reparameterize, "import math\ndef reparameterize(mu, log_var, eps):\n    return tuple(m + math.exp(0.5 * lv) * e for m, lv, e in zip(mu, log_var, eps))\n");
+    expect(tuple.every((r) => r.passed)).toBe(true);
+    expect(helpers.fromPython(py, py.runPython("[0.5] * 2_000_000"))).toEqual({summary: "a list of 2000000 values, starting [0.5, 0.5, 0.5, 0.5, 0.5, …]"});
+    expect(helpers.fromPython(py, py.runPython("'x' * 20_000_000")).summary).toBe('a string of 20000000 characters, starting "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"…');
+    expect(helpers.fromPython(py, py.runPython("[1.0, 'a', None, [2]]")).summary).toBe('a list of 4 values: [1, "a", None, <list>]');
+    expect(helpers.fromPython(py, py.runPython("{'a': 1}")).summary).toBe("a Python dict");
+    expect(helpers.fromPython(py, py.runPython("2 ** 80")).summary).toBe("the integer 1208925819614629174706176, too large for a float");
+    expect(describeCall(kl, {name: "", args: [[-Infinity], [NaN]]}, "python")).toBe("kl_standard_normal([-math.inf], [math.nan])");
   });
 });
