@@ -12,6 +12,7 @@ import {createRequire} from "node:module";
 import {dirname, join} from "node:path";
 import {fileURLToPath} from "node:url";
 import {writeAnswerKey} from "./answers.mjs";
+import {katexFamiliesUsed} from "./katexFonts.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "package.json"));
@@ -46,15 +47,26 @@ async function bundleTf() {
 function inlineKatexCss() {
   const cssPath = require.resolve("katex/dist/katex.min.css");
   const output = join(root, "src/_generated/katex.css");
-  if (isFresh(output, [cssPath, __filename])) return;
-  const css = readFileSync(cssPath, "utf-8").replace(/src:url\(fonts\/([\w-]+)\.woff2\)[^;}]*/g, (_, name) => {
-    const font = readFileSync(join(dirname(cssPath), "fonts", `${name}.woff2`)).toString("base64");
-    return `src:url(data:font/woff2;base64,${font}) format("woff2")`;
+  const pages = readdirSync(join(root, "src"), {recursive: true}).filter((f) => String(f).endsWith(".md")).map((f) => join(root, "src", String(f)));
+  if (isFresh(output, [cssPath, __filename, join(root, "scripts/katexFonts.mjs"), ...pages])) return;
+  const source = readFileSync(cssPath, "utf-8");
+  const used = katexFamiliesUsed(require("katex"), source, join(root, "src"));
+  const dropped = new Set();
+  // Each @font-face of a family the pages use gets its woff2 inlined; the others are removed.
+  const css = source.replace(/@font-face\{[^}]*font-family:"?(KaTeX_\w+)"?[^}]*\}/g, (face, family) => {
+    if (!used.has(family)) {
+      dropped.add(family);
+      return "";
+    }
+    return face.replace(/src:url\(fonts\/([\w-]+)\.woff2\)[^;}]*/, (_, name) => {
+      const font = readFileSync(join(dirname(cssPath), "fonts", `${name}.woff2`)).toString("base64");
+      return `src:url(data:font/woff2;base64,${font}) format("woff2")`;
+    });
   });
   if (/url\(fonts\//.test(css)) throw new Error("vendor: a KaTeX font was left as a relative URL");
   mkdirSync(dirname(output), {recursive: true});
   writeFileSync(output, css);
-  console.log(`vendor: wrote ${output} (${(css.length / 1e6).toFixed(1)} MB)`);
+  console.log(`vendor: wrote ${output} (${(css.length / 1e6).toFixed(2)} MB; fonts for ${[...used].sort().join(", ")}; left out ${[...dropped].sort().join(", ") || "none"})`);
 }
 
 // Framework reuses a data loader's cached output until the loader itself changes. models.json and the
