@@ -62,3 +62,4 @@ export {EXERCISES, checkCase, describeCall} from "./exercises.js";
 export type {Exercise, ExerciseCase, CaseResult} from "./exercises.js";
 export {umapProject} from "./umap.js";
 export type {UmapOptions} from "./umap.js";
+export {independentBernoulliExpectedLogLikelihood, independentBernoulliEntropy, independentBernoulliMode, independentBernoulliLogLikelihoodStd} from "./pixelModel.js";

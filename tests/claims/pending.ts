@@ -6,7 +6,6 @@
  */
 export const PENDING_PAGES: readonly string[] = [
 
-  "/chapters/01-generative-models",
   "/chapters/02-autoencoders",
   "/chapters/03-latent-variable-models",
   "/chapters/04-elbo",
