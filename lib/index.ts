@@ -63,3 +63,5 @@ export type {Exercise, ExerciseCase, CaseResult} from "./exercises.js";
 export {umapProject} from "./umap.js";
 export type {UmapOptions} from "./umap.js";
 export {independentBernoulliExpectedLogLikelihood, independentBernoulliEntropy, independentBernoulliMode, independentBernoulliLogLikelihoodStd} from "./pixelModel.js";
+export {nearestNeighbours, nearestSquaredDistances, codesAwayFrom, classFrequencies} from "./codeSpace.js";
+export type {Nearest, AwayOptions} from "./codeSpace.js";

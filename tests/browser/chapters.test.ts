@@ -21,12 +21,26 @@ describe("chapters in a real browser", () => {
 
   it("chapter 2: the shipped autoencoder reconstructs, and 'Decode new random points' decodes new codes", async () => {
     const {page} = await site().visit("/chapters/02-autoencoders");
-    const grid = () => picture(page, /The autoencoder decoding 20 random points/);
+    const grid = () => picture(page, /The autoencoder decoding 20 codes drawn from N\(0, I\)/);
     const before = await grid();
     await page.getByRole("button", {name: "Decode new random points"}).click();
     await waitForCells(page);
     await expect.poll(() => page.locator("#ae-random-caption").textContent()).toContain("draw 2");
     expect(await grid()).not.toBe(before);
+    await page.close();
+  });
+
+  it("chapter 2: for each draw, decodes of codes far from the autoencoder's codes are farther from every real digit than decodes of N(0, I) codes", async () => {
+    const {page} = await site().visit("/chapters/02-autoencoders");
+    for (let draw = 1; draw <= 3; draw++) {
+      if (draw > 1) {
+        await page.getByRole("button", {name: "Decode new random points"}).click();
+        await waitForCells(page);
+        await expect.poll(() => page.locator("#ae-random-caption").textContent()).toContain(`draw ${draw}`);
+      }
+      await expect.poll(() => number(page, "ae-empty")).toBeGreaterThan(0);
+      expect(await number(page, "ae-empty")).toBeGreaterThan(1.5 * (await number(page, "ae-prior")));
+    }
     await page.close();
   });
 
