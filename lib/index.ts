@@ -65,3 +65,5 @@ export type {UmapOptions} from "./umap.js";
 export {independentBernoulliExpectedLogLikelihood, independentBernoulliEntropy, independentBernoulliMode, independentBernoulliLogLikelihoodStd} from "./pixelModel.js";
 export {nearestNeighbours, nearestSquaredDistances, codesAwayFrom, classFrequencies} from "./codeSpace.js";
 export type {Nearest, AwayOptions} from "./codeSpace.js";
+export {priorSampleLogLikelihoods, naiveRun, posteriorKlToPrior, klNumeric1d, normalLogDensity, jensenGap} from "./naiveMonteCarlo.js";
+export type {NaiveRun, JensenGap} from "./naiveMonteCarlo.js";

@@ -60,8 +60,20 @@ export const claims = [
   claim(page, "the circle holding 95% of N(0, I)'s draws", () => {
     expect(fractionWithin(Math.sqrt(-2 * Math.log(0.05)))).toBeCloseTo(0.95, 2);
   }),
-  claim(page, "circle where N(0, I) puts 95% of its draws", () => {
+  claim(page, "circle where N(0, I) puts 95% of its draws. For this autoencoder the N(0, I) codes happen to land among its codes", async () => {
     expect(fractionWithin(Math.sqrt(-2 * Math.log(0.05)))).toBeCloseTo(0.95, 2);
+    // Codes from N(0, I) land among the autoencoder's codes of the 1,000 test digits: nearly all within 1 unit of one.
+    const model = await shippedAutoencoder();
+    const test = await loadMnist("test");
+    const codes = tf.tidy(() => model.encode(tf.tensor2d(test.images.subarray(0, 1000 * 784), [1000, 784])).mean.arraySync());
+    const draw = normalSampler(99);
+    let near = 0;
+    for (let i = 0; i < 2000; i++) {
+      const [a, b] = [draw(), draw()];
+      if (codes.some(([u, v]) => Math.hypot(u - a, v - b) <= 1)) near++;
+    }
+    expect(near / 2000).toBeGreaterThan(0.95);
+    model.dispose();
   }),
   // Exercise 1's solution.
   claim(page, "the average is the sum divided by 784, so the gradients shrink by 784", () => {

@@ -6,8 +6,6 @@
  */
 export const PENDING_PAGES: readonly string[] = [
 
-  "/chapters/02-autoencoders",
-  "/chapters/03-latent-variable-models",
   "/chapters/04-elbo",
   "/chapters/05-kl-closed-form",
   "/chapters/06-reparameterization",
