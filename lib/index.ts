@@ -78,3 +78,8 @@ export {
 } from "./logits.js";
 export {shiftImage, shiftedCopies, pixelMean, squaredErrors, gaussianLogLikelihoodFromSquaredError, optimalSigma, sigmaCurve} from "./gaussianDecoder.js";
 export type {SigmaCurvePoint} from "./gaussianDecoder.js";
+export {independentBernoulliExpectedLogLikelihood, independentBernoulliEntropy, independentBernoulliMode, independentBernoulliLogLikelihoodStd} from "./pixelModel.js";
+export {nearestNeighbours, nearestSquaredDistances, codesAwayFrom, classFrequencies} from "./codeSpace.js";
+export type {Nearest, AwayOptions} from "./codeSpace.js";
+export {priorSampleLogLikelihoods, naiveRun, posteriorKlToPrior, klNumeric1d, normalLogDensity, jensenGap} from "./naiveMonteCarlo.js";
+export type {NaiveRun, JensenGap} from "./naiveMonteCarlo.js";

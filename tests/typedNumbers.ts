@@ -25,7 +25,8 @@ const SOURCE = String.raw`(quotes) => {
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     if (n.parentElement?.closest(skip)) continue;
     const piece = normalize(n.textContent ?? "");
-    for (const m of piece.matchAll(/(?<![\w.])[−-]?\d[\d,]*(\.\d+)?(\s?%)?/g)) {
+    // A comma belongs to a number only between digits ("1,000"); "N(0, I)" holds the number 0.
+    for (const m of piece.matchAll(/(?<![\w.])[−-]?\d(?:\d|,(?=\d))*(\.\d+)?(\s?%)?/g)) {
       const context = piece.slice(Math.max(0, (m.index ?? 0) - 50), (m.index ?? 0) + m[0].length + 30).trim();
       const before = piece.slice(0, m.index).trimEnd();
       // Not claims: citation years, reading times, and single digits that are only ordinals.

@@ -19,14 +19,39 @@ describe("chapters in a real browser", () => {
     await page.close();
   });
 
+  it("chapter 1: held-out digits score within a sample's spread of the samples' expected score, and the most probable image scores far above both", async () => {
+    const {page} = await site().visit("/chapters/01-generative-models");
+    const read = async (name: string) => Number((await page.locator(`[data-value="${name}"]`).textContent())?.replace("−", "-"));
+    await expect.poll(() => read("held-out-mean")).toBeLessThan(0);
+    const [heldOut, sample, sampleStd, mode] = [await read("held-out-mean"), await read("sample-expected"), await read("sample-std"), await read("mode-score")];
+    expect(Math.abs(heldOut - sample)).toBeLessThan(sampleStd);
+    expect(mode).toBeGreaterThan(Math.max(heldOut, sample) + 5 * sampleStd);
+    expect(await read("entropy")).toBeCloseTo(-sample, -1);
+    await page.close();
+  });
+
   it("chapter 2: the shipped autoencoder reconstructs, and 'Decode new random points' decodes new codes", async () => {
     const {page} = await site().visit("/chapters/02-autoencoders");
-    const grid = () => picture(page, /The autoencoder decoding 20 random points/);
+    const grid = () => picture(page, /The autoencoder decoding 20 codes drawn from N\(0, I\)/);
     const before = await grid();
     await page.getByRole("button", {name: "Decode new random points"}).click();
     await waitForCells(page);
     await expect.poll(() => page.locator("#ae-random-caption").textContent()).toContain("draw 2");
     expect(await grid()).not.toBe(before);
+    await page.close();
+  });
+
+  it("chapter 2: for each draw, decodes of codes far from the autoencoder's codes are farther from every real digit than decodes of N(0, I) codes", async () => {
+    const {page} = await site().visit("/chapters/02-autoencoders");
+    for (let draw = 1; draw <= 3; draw++) {
+      if (draw > 1) {
+        await page.getByRole("button", {name: "Decode new random points"}).click();
+        await waitForCells(page);
+        await expect.poll(() => page.locator("#ae-random-caption").textContent()).toContain(`draw ${draw}`);
+      }
+      await expect.poll(() => number(page, "ae-empty")).toBeGreaterThan(0);
+      expect(await number(page, "ae-empty")).toBeGreaterThan(1.5 * (await number(page, "ae-prior")));
+    }
     await page.close();
   });
 
@@ -38,6 +63,31 @@ describe("chapters in a real browser", () => {
     const large = await number(page, "shortfall");
     expect(Math.abs(small)).toBeLessThan(0.5);
     expect(large).toBeGreaterThan(10 * Math.max(Math.abs(small), 0.1));
+    await page.close();
+  });
+
+  it("chapter 3: with many samples single runs overshoot often at D = 2 and never at D = 784; the 1-D KL follows its closed form; Jensen's gap vanishes at zero spread", async () => {
+    const {page} = await site().visit("/chapters/03-latent-variable-models");
+    const percent = async (name: string) => Number((await page.locator(`[data-value="${name}"]`).textContent())?.replace("%", ""));
+    // The table fills in row by row; its cells name the dimension they were computed for.
+    await setInput(page, "dimension of x", 2);
+    await expect.poll(() => page.locator('[data-value="too-high-2-10000"]').count(), {timeout: 30_000}).toBe(1);
+    const small = await percent("too-high-2-10000");
+    expect(small).toBeGreaterThan(25);
+    expect(small).toBeLessThan(75);
+    await setInput(page, "dimension of x", 784);
+    await expect.poll(() => page.locator('[data-value="too-high-784-10000"]').count(), {timeout: 30_000}).toBe(1);
+    expect(await percent("too-high-784-10000")).toBeLessThanOrEqual(2);
+    for (const [x, sigma] of [[1.5, 0.5], [-2, 0.1], [0.3, 1.8]]) {
+      await setInput(page, "observed x", x);
+      await setInput(page, "noise σ", sigma);
+      const [m, s2] = [x / (1 + sigma ** 2), sigma ** 2 / (1 + sigma ** 2)];
+      expect(await number(page, "kl-1d")).toBeCloseTo(0.5 * (s2 + m * m - 1 - Math.log(s2)), 2);
+    }
+    await setInput(page, "spread s of the values", 0);
+    expect(await number(page, "jensen-gap")).toBeCloseTo(0, 6);
+    await setInput(page, "spread s of the values", 1.5);
+    expect(await number(page, "jensen-gap")).toBeGreaterThan(0);
     await page.close();
   });
 

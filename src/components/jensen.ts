@@ -1,0 +1,74 @@
+import * as Plot from "@observablehq/plot";
+import {jensenGap} from "../lib/index.js";
+import {ROLE_COLORS} from "./roles.js";
+
+export interface JensenOptions {
+  /** The values t (positive for f = log), e.g. several runs' p̂(x) / p(x). */
+  values: number[];
+  /** Optional weights of the values (an expectation over a discrete distribution); equal by default. */
+  weights?: number[];
+  /** A concave function; log by default. */
+  f?: (t: number) => number;
+  /** How to name f(t) and the two averages: "log t" gives "log of the average" and "average of the logs". */
+  fLabel?: string;
+  /** The horizontal axis label. */
+  xLabel?: string;
+  /** Names of the two points, if "log of the average" / "average of the logs" do not fit. */
+  fOfMeanLabel?: string;
+  meanOfFLabel?: string;
+  /** The t-range drawn; by default from a little below the smallest value to a little above the largest. */
+  domain?: [number, number];
+  width?: number;
+  height?: number;
+  ariaLabel?: string;
+}
+
+/**
+ * Jensen's inequality as a picture: a concave curve f (log by default), the points (t_i, f(t_i)), and
+ * at the average t̄ two points, f(t̄) on the curve (green, the "data" role: log p(x) when t = p̂/p) and
+ * the average of the f(t_i) below it (red, the contrasting estimator: the average of log p̂). The
+ * vertical segment between them is the gap f(E t) − E f(t) ≥ 0. Chapters 3 and 4 use it.
+ */
+export function JensenFigure({
+  values,
+  weights,
+  f = Math.log,
+  fLabel = "log t",
+  xLabel = "t",
+  fOfMeanLabel = "log of the average",
+  meanOfFLabel = "average of the logs",
+  domain,
+  width = 520,
+  height = 320,
+  ariaLabel
+}: JensenOptions): SVGSVGElement | HTMLElement {
+  const {mean, fOfMean, meanOfF, gap} = jensenGap(values, f, weights);
+  const lo = domain?.[0] ?? Math.max(1e-3, Math.min(...values) * 0.8);
+  const hi = domain?.[1] ?? Math.max(...values) * 1.1 + 1e-3;
+  const curve = Array.from({length: 241}, (_, i) => {
+    const t = lo * (hi / lo) ** (i / 240); // denser near small t, where log bends most
+    return {t, y: f(t)};
+  });
+  const points = values.map((t) => ({t, y: f(t)}));
+  const averages = [
+    {t: mean, y: fOfMean, name: fOfMeanLabel},
+    {t: mean, y: meanOfF, name: meanOfFLabel}
+  ];
+  return Plot.plot({
+    ariaLabel: ariaLabel ?? `Jensen's inequality for ${fLabel}: the ${fOfMeanLabel} is ${fOfMean.toFixed(2)}, the ${meanOfFLabel} ${meanOfF.toFixed(2)}, a gap of ${gap.toFixed(2)}`,
+    width,
+    height,
+    x: {label: `${xLabel} →`, domain: [lo, hi]},
+    y: {label: `↑ ${fLabel}`, grid: true},
+    color: {domain: [fOfMeanLabel, meanOfFLabel], range: [ROLE_COLORS.data, ROLE_COLORS.contrast], legend: true},
+    marks: [
+      Plot.line(curve, {x: "t", y: "y", stroke: "currentColor", strokeOpacity: 0.7}),
+      Plot.ruleX(points, {x: "t", y1: (d) => Math.min(d.y, meanOfF, fOfMean), y2: "y", stroke: "currentColor", strokeOpacity: 0.15}),
+      Plot.dot(points, {x: "t", y: "y", r: 4, stroke: "currentColor", fill: "none", strokeWidth: 1.5}),
+      Plot.ruleX([mean], {y1: meanOfF, y2: fOfMean, stroke: "currentColor", strokeWidth: 2}),
+      Plot.ruleY([meanOfF], {stroke: ROLE_COLORS.contrast, strokeDasharray: "4 3"}),
+      Plot.dot(averages, {x: "t", y: "y", fill: "name", r: 6}),
+      Plot.text([{t: mean, y: (fOfMean + meanOfF) / 2}], {x: "t", y: "y", text: () => `gap ${gap.toFixed(2)}`, dx: 8, textAnchor: "start"})
+    ]
+  });
+}
