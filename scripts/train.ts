@@ -34,7 +34,7 @@ const USAGE = `Train a VAE, CVAE or autoencoder on MNIST with lib, in Node on th
   --epochs E                 epochs to train in total (default 10)
   --batch B                  batch size (default 128)
   --lr R                     Adam's learning rate (default 0.001)
-  --lr-end R                 decay the learning rate exponentially to R by the last epoch (default: no decay)
+  --lr-end R                 decay the learning rate exponentially to R by the last epoch of --epochs (default: no decay)
   --lr-decay-start E         keep --lr for the first E epochs, then decay to --lr-end (default 0)
   --warmup E                 KL warm-up: β rises linearly to --beta over the first E epochs (default 0: none)
   --beta B                   weight of the KL term (default 1)
@@ -120,7 +120,8 @@ async function main() {
   }
   await mkdir(out, {recursive: true});
   console.log(`Training ${describeConfig(config)} (${model.params.size().toLocaleString("en")} parameters) on ${train.count} MNIST images, ${backend.backend} backend.`);
-  console.log(`Epochs ${done + 1}–${epochs}, batch ${batchSize}, Adam ${learningRate}, β ${beta}, seed ${config.seed}; checkpoints in ${out}.`);
+  const schedule = [lrEnd !== learningRate ? `decaying to ${lrEnd} by epoch ${epochs} after epoch ${decayStart}` : "", warmup > 0 ? `β rising to ${beta} over ${warmup} epochs` : ""].filter(Boolean);
+  console.log(`Epochs ${done + 1}–${epochs}, batch ${batchSize}, Adam ${learningRate}, β ${beta}${schedule.length ? ` (${schedule.join("; ")})` : ""}, seed ${config.seed}; checkpoints in ${out}.`);
 
   // Each epoch gets its own data seed, so a resumed run sees fresh orders rather than epoch 1's again.
   const trainer = new Trainer({model, data: train, batchSize, learningRate: learningRateAt(done + 1), beta: betaAt(done + 1), epochs: epochs - done, seed: config.seed * 1000 + done, readEvery: 25});
