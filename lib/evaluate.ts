@@ -66,7 +66,8 @@ export async function evaluateModel(model: Model, data: Dataset, options: Evalua
     const c = condition(start, size);
     const [elbo, reconstruction, kl, means] = tf.tidy(() => {
       const x = tf.tensor2d(inputs[b], [size, data.pixels]);
-      const terms = model.terms(x, {seed: seed * 1_000_003 + b, condition: c});
+      // tfjs takes a seed of 0 for no seed at all (a fresh random draw), so batch 0 of seed 0 gets another.
+      const terms = model.terms(x, {seed: seed * 1_000_003 + b || 4_294_967_291, condition: c});
       return [terms.elbo.sum(), terms.reconstruction.sum(), terms.kl.sum(), model.encode(x, c).mean];
     });
     const [e, r, l, m] = await Promise.all([elbo.data(), reconstruction.data(), kl.data(), means.data()]);
