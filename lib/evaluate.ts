@@ -9,7 +9,11 @@ export interface EvaluationOptions {
   k?: number;
   /** Seeds the test set's binarization and every sample of z. */
   seed?: number;
-  /** "dynamic": each test image binarized once by a seeded Bernoulli draw (the IWAE paper's protocol). */
+  /**
+   * "dynamic" (the default for a Bernoulli decoder) here means one seeded Bernoulli draw per pixel, made
+   * once: a fixed binarization of the test set, the same for every model evaluated with the same seed
+   * (not a fresh draw each time, as in training). "static" and "none" as in BatchSampler.
+   */
   binarize?: Binarization;
   batchSize?: number;
   /** Only the first `limit` images (for quick checks). */
