@@ -12,7 +12,7 @@ export interface EvaluationOptions {
   /**
    * "dynamic" (the default for a Bernoulli decoder) here means one seeded Bernoulli draw per pixel, made
    * once: a fixed binarization of the test set, the same for every model evaluated with the same seed
-   * (not a fresh draw each time, as in training). "static" and "none" as in BatchSampler.
+   * (not a fresh draw each time, as in training). "static" does the same; "none" keeps the grey levels.
    */
   binarize?: Binarization;
   batchSize?: number;
