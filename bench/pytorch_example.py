@@ -1,9 +1,12 @@
 """The PyTorch example's VAE (pytorch/examples, vae/main.py) and its test-loss protocol, re-run here.
 
-784-400-20 MLP, ReLU, sigmoid decoder, Adam 1e-3, batch 128, 10 epochs; loss = BCE summed over pixels
-on GREY pixels + KL, and the reported "test set loss" is that sum averaged over the 10,000 test images.
-BCE on grey pixels is not a log-likelihood, so these numbers are not comparable with nats on
-binarized MNIST; the numbers page shows them to say exactly that. Writes JSON to argv[1].
+784-400-20 MLP, ReLU, sigmoid decoder, Adam 1e-3, batch 128, 10 epochs; loss = BCE summed over the pixels
+against the GREY image + KL, and the reported "test set loss" is that sum averaged over the 10,000 test
+images, with one z per image. BCE is linear in its target, so BCE(x, p) = E_{b ~ Bernoulli(x)}[-log
+Bernoulli(b; p)]: the test loss is the expected -ELBO of a randomly binarized test image b, with q computed
+from the grey image. That is an upper bound on the expected -log p(b) of a binarized test digit, comparable
+with a -ELBO on binarized MNIST (the Numbers page sets it beside vae-20d's). What it is not: a density of
+the grey image, on which a Bernoulli puts no mass. Writes JSON to argv[1].
 """
 import json
 import os

@@ -11,6 +11,8 @@ export interface AdamOptions {
 export interface Optimizer {
   readonly learningRate: number;
   minimize(loss: () => Scalar, variables: Variable[]): Scalar;
+  /** Changes the step size for the steps to come and keeps the moments (for a learning-rate schedule). */
+  setLearningRate(learningRate: number): void;
   dispose(): void;
 }
 
@@ -24,7 +26,7 @@ export interface Optimizer {
  * createAdam() picks tfjs's optimizer there.
  */
 export class HostAdam implements Optimizer {
-  readonly learningRate: number;
+  learningRate: number;
   private readonly beta1: number;
   private readonly beta2: number;
   private readonly epsilon: number;
@@ -74,6 +76,11 @@ export class HostAdam implements Optimizer {
     return value;
   }
 
+  setLearningRate(learningRate: number): void {
+    checkLearningRate(learningRate);
+    this.learningRate = learningRate;
+  }
+
   dispose(): void {
     this.moments.clear();
   }
@@ -81,7 +88,7 @@ export class HostAdam implements Optimizer {
 
 /** tfjs's Adam, for GPU backends: the update stays on the device. */
 export class DeviceAdam implements Optimizer {
-  readonly learningRate: number;
+  learningRate: number;
   private readonly optimizer: tf.AdamOptimizer;
 
   constructor({learningRate, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8}: AdamOptions) {
@@ -93,15 +100,24 @@ export class DeviceAdam implements Optimizer {
     return this.optimizer.minimize(loss, true, variables) as Scalar;
   }
 
+  setLearningRate(learningRate: number): void {
+    checkLearningRate(learningRate);
+    this.learningRate = learningRate;
+    // tfjs's AdamOptimizer reads its (protected) learningRate field at every step.
+    (this.optimizer as unknown as {learningRate: number}).learningRate = learningRate;
+  }
+
   dispose(): void {
     this.optimizer.dispose();
   }
 }
 
 /** Adam for the active backend: HostAdam where tensors live in main memory (cpu, wasm), else DeviceAdam. */
+function checkLearningRate(learningRate: number): void {
+  if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new Error(`learning rate must be a positive number, got ${learningRate}`);
+}
+
 export function createAdam(options: AdamOptions): Optimizer {
-  if (!(options.learningRate > 0) || !Number.isFinite(options.learningRate)) {
-    throw new Error(`learning rate must be a positive number, got ${options.learningRate}`);
-  }
+  checkLearningRate(options.learningRate);
   return ["cpu", "wasm"].includes(tf.getBackend()) ? new HostAdam(options) : new DeviceAdam(options);
 }

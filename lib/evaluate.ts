@@ -9,7 +9,11 @@ export interface EvaluationOptions {
   k?: number;
   /** Seeds the test set's binarization and every sample of z. */
   seed?: number;
-  /** "dynamic": each test image binarized once by a seeded Bernoulli draw (the IWAE paper's protocol). */
+  /**
+   * "dynamic" (the default for a Bernoulli decoder) here means one seeded Bernoulli draw per pixel, made
+   * once: a fixed binarization of the test set, the same for every model evaluated with the same seed
+   * (not a fresh draw each time, as in training). "static" does the same; "none" keeps the grey levels.
+   */
   binarize?: Binarization;
   batchSize?: number;
   /** Only the first `limit` images (for quick checks). */
@@ -66,7 +70,8 @@ export async function evaluateModel(model: Model, data: Dataset, options: Evalua
     const c = condition(start, size);
     const [elbo, reconstruction, kl, means] = tf.tidy(() => {
       const x = tf.tensor2d(inputs[b], [size, data.pixels]);
-      const terms = model.terms(x, {seed: seed * 1_000_003 + b, condition: c});
+      // tfjs takes a seed of 0 for no seed at all (a fresh random draw), so batch 0 of seed 0 gets another.
+      const terms = model.terms(x, {seed: seed * 1_000_003 + b || 4_294_967_291, condition: c});
       return [terms.elbo.sum(), terms.reconstruction.sum(), terms.kl.sum(), model.encode(x, c).mean];
     });
     const [e, r, l, m] = await Promise.all([elbo.data(), reconstruction.data(), kl.data(), means.data()]);

@@ -50,6 +50,8 @@ export {
 } from "./checkpoint.js";
 export type {CheckpointMetadata} from "./checkpoint.js";
 export {encodeFloat16, fromFloat16Bits, toFloat16Bits} from "./float16.js";
+export {quantizeUint8, dequantizeUint8, quantizeWeightsUint8, siteWeights} from "./quantize.js";
+export type {Uint8Quantized} from "./quantize.js";
 export {parseIdx, mnistFromIdx, encodeIdx, IdxError} from "./idx.js";
 export type {IdxArray} from "./idx.js";
 export {encodeDigits, decodeDigits, concatDatasets, centerDigit} from "./digits.js";

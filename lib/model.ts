@@ -76,7 +76,7 @@ export function modelConfig(options: Partial<ModelConfig> = {}): ModelConfig {
 export type Encoded = {
   /** [batch, latentDim] */
   mean: Tensor2D;
-  /** [batch, latentDim]; zeros (a point mass, in effect) for the plain autoencoder. */
+  /** [batch, latentDim]; zeros for the plain autoencoder, which has no variance: the field is filled (σ = 1) only so the shape matches, and its loss never reads it. */
   logVar: Tensor2D;
 };
 

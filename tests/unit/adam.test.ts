@@ -25,6 +25,34 @@ describe("adam", () => {
     expect(run(() => new HostAdam({learningRate: 0.1}), 1)).toEqual(target.map((t) => expect.closeTo(0.1 * Math.sign(t), 6)));
   });
 
+  it("setLearningRate(lr) changes the step size and keeps the moments, on HostAdam and DeviceAdam, as Adam written out in plain numbers does", () => {
+    // The reference: Adam by hand, 5 steps at 0.05 then 5 at 0.01, with m and v carried across the change.
+    const w = [0, 0, 0, 0];
+    const m = [0, 0, 0, 0];
+    const v = [0, 0, 0, 0];
+    for (let t = 1; t <= 10; t++) {
+      const lr = t <= 5 ? 0.05 : 0.01;
+      for (let i = 0; i < 4; i++) {
+        const g = 2 * scale[i] * (w[i] - target[i]);
+        m[i] = 0.9 * m[i] + 0.1 * g;
+        v[i] = 0.999 * v[i] + 0.001 * g * g;
+        w[i] -= ((lr / (1 - 0.9 ** t)) * m[i]) / (Math.sqrt(v[i]) / Math.sqrt(1 - 0.999 ** t) + 1e-8);
+      }
+    }
+    for (const make of [() => new HostAdam({learningRate: 0.05}), () => new DeviceAdam({learningRate: 0.05})]) {
+      const weights = tf.tidy(() => tf.variable(tf.tensor1d([0, 0, 0, 0])));
+      const optimizer = make();
+      for (let t = 1; t <= 10; t++) {
+        if (t === 6) optimizer.setLearningRate(0.01);
+        optimizer.minimize(() => weights.sub(target).square().mul(scale).sum() as Scalar, [weights]).dispose();
+      }
+      expect(optimizer.learningRate).toBe(0.01);
+      values(weights).forEach((x, i) => expect(x).toBeCloseTo(w[i], 4));
+      optimizer.dispose();
+      weights.dispose();
+    }
+  });
+
   it("HostAdam(…) matches tfjs's Adam with the same hyperparameters over 50 steps", () => {
     const host = run(() => new HostAdam({learningRate: 0.05, epsilon: 1e-8}), 50);
     const device = run(() => new DeviceAdam({learningRate: 0.05, epsilon: 1e-8}), 50);

@@ -49,6 +49,13 @@ describe("npm run train / npm run evaluate", () => {
     const log = JSON.parse(readFileSync(join(out, "train-log.json"), "utf-8"));
     expect(log.epochs.map((e: {epoch: number}) => e.epoch)).toEqual([1, 2]);
     expect(log.epochs[1].testLoss).toBeGreaterThan(0);
+    // One sign for one quantity: the reconstruction is a loss, −E_q[log p(x|z)], on train and test alike.
+    for (const e of log.epochs) {
+      expect(e.trainReconstruction).toBeGreaterThan(0);
+      expect(e.testReconstruction).toBeGreaterThan(0);
+      expect(e.trainNegElbo).toBeCloseTo(e.trainReconstruction + e.trainKl, 6);
+    }
+    expect(Object.keys(log.fields)).toContain("trainReconstruction");
     expect(readFileSync(join(out, "command.txt"), "utf-8").trim().split("\n")).toHaveLength(2);
 
     const evaluated = await node("evaluate.ts", [out, "--data", data, "--k", "10"]);
@@ -56,6 +63,20 @@ describe("npm run train / npm run evaluate", () => {
     const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf-8"));
     expect(metrics).toMatchObject({examples: 40, epochs: 2, iwae: {k: 10}});
     expect(metrics.protocol).toContain("binarized once");
+  });
+
+  it("train --lr-end --lr-decay-start --warmup records each epoch's learning rate and β", async () => {
+    const out = join(work, "scheduled");
+    const run = await node("train.ts", ["--data", data, "--out", out, "--epochs", "4", "--lr", "0.01", "--lr-end", "0.0001", "--lr-decay-start", "1", "--warmup", "2", ...TINY]);
+    expect(run.status, run.stderr).toBe(0);
+    const log = JSON.parse(readFileSync(join(out, "train-log.json"), "utf-8"));
+    // Epoch 1 at 0.01, then exponentially down to 1e-4 at epoch 4: 0.01 · 0.01^(1/2) = 1e-3 at epoch 3.
+    const rates = log.epochs.map((e: {learningRate: number}) => e.learningRate);
+    [0.01, 0.01, 0.001, 0.0001].forEach((r, i) => expect(rates[i]).toBeCloseTo(r, 9));
+    expect(log.epochs.map((e: {beta: number}) => e.beta)).toEqual([0.5, 1, 1, 1]);
+    // With β < 1 the training loss is not the −ELBO, and the log keeps the two apart.
+    const first = log.epochs[0];
+    expect(first.trainLoss).toBeCloseTo(first.trainReconstruction + 0.5 * first.trainKl, 4);
   });
 
   it("a bad flag, a bad value, missing or corrupt data: one line on stderr, exit code 2, no stack trace", async () => {

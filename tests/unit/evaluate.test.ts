@@ -33,6 +33,8 @@ describe("evaluate", () => {
     const a = await evaluateModel(model, data, {k: 20, seed: 1});
     const b = await evaluateModel(model, data, {k: 20, seed: 1});
     expect(b).toEqual(a);
+    // Seed 0 too (npm run evaluate's default), although tfjs reads a seed of 0 as "no seed".
+    expect(await evaluateModel(model, data, {k: 0, seed: 0})).toEqual(await evaluateModel(model, data, {k: 0, seed: 0}));
     const ae = createModel(modelConfig({kind: "ae", imageShape: [4, 4, 1], hiddenSizes: [8], latentDim: 2, seed: 2, likelihood: {kind: "gaussian", sigma: 1}}));
     const m = await evaluateModel(ae, data, {limit: 50});
     expect(m).toMatchObject({examples: 50, negElbo: null, kl: null, iwae: null});
