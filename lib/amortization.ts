@@ -144,20 +144,37 @@ export interface InferenceGaps {
   history: {step: number; elbo: number[]}[];
 }
 
+/** What inferenceGapsProgress yields: the ELBO history so far, and the gaps once done. */
+export interface InferenceGapProgress {
+  step: number;
+  history: {step: number; elbo: number[]}[];
+  /** Null until the optimization and the log p(x) estimate are finished. */
+  gaps: InferenceGaps | null;
+}
+
 /**
- * The two parts of the ELBO's gap for each example (Cremer, Li & Duvenaud, 2018):
+ * The two parts of the ELBO's gap for each image (Cremer, Li & Duvenaud, 2018):
  *   log p(x) − 𝓛(x; q_φ) = [log p(x) − max_q 𝓛(x; q)] + [max_q 𝓛(x; q) − 𝓛(x; q_φ)]
  *                          approximation gap            amortization gap
  * where q ranges over diagonal Gaussians. The maximum is approached by PosteriorOptimizer from the
  * encoder's output; log p(x) by the importance-weighted bound with k samples from the optimized q (a
- * lower estimate, so the approximation gap it gives is, in expectation, a little too small).
- * @param x [batch, pixels], binary for a Bernoulli decoder
+ * lower estimate, so the approximation gap it gives is, in expectation, a little too small). The
+ * ELBO is evaluated every `every` steps with the same ε each time (step 0 is the encoder's q).
+ * Yields after each evaluation, and last with the gaps; stopping the iteration frees the tensors.
+ * @param images count·pixels values, binary for a Bernoulli decoder
  */
-export async function inferenceGaps(model: Model, x: Tensor2D, options: InferenceGapOptions = {}): Promise<InferenceGaps> {
-  const {steps = 300, every = 10, samples = 16, learningRate = 0.02, evalSamples = 256, k = 2000, seed = 1, onProgress} = options;
+export async function* inferenceGapsProgress(model: Model, images: Float32Array, options: Omit<InferenceGapOptions, "onProgress"> = {}): AsyncGenerator<InferenceGapProgress> {
+  const {steps = 100, every = 10, samples = 8, learningRate = 0.05, evalSamples = 128, k = 1000, seed = 1} = options;
+  const [h, w, c] = model.config.imageShape;
+  const pixels = h * w * c;
+  const count = images.length / pixels;
+  if (!Number.isInteger(count) || count < 1) throw new Error(`inferenceGaps: ${images.length} values are not a whole number of ${pixels}-pixel images`);
+  if (!Number.isInteger(steps) || steps < 1) throw new Error(`inferenceGaps: steps must be a positive integer, got ${steps}`);
+  const x = tf.tensor2d(images, [count, pixels]);
   const {mean, logVar} = model.encode(x);
   const decode = (z: Tensor2D) => model.decode(z);
   const likelihood = model.config.likelihood;
+  // The step size falls linearly from learningRate to a tenth of it, so the last noisy steps settle.
   const learningRateAt = (t: number) => learningRate * (1 - (0.9 * (t - 1)) / Math.max(1, steps - 1));
   const optimizer = new PosteriorOptimizer({x, mean, logVar, decode, likelihood, samples, learningRateAt, seed: seed * 7919});
   tf.dispose([mean, logVar]);
@@ -165,14 +182,13 @@ export async function inferenceGaps(model: Model, x: Tensor2D, options: Inferenc
   const history: {step: number; elbo: number[]}[] = [];
   try {
     const record = async () => {
-      const point = {step: optimizer.steps, elbo: await optimizer.evaluate({samples: evalSamples, seed: evalSeed})};
-      history.push(point);
-      await onProgress?.(point);
+      history.push({step: optimizer.steps, elbo: await optimizer.evaluate({samples: evalSamples, seed: evalSeed})});
+      return {step: optimizer.steps, history: [...history], gaps: null};
     };
-    await record();
+    yield await record();
     while (optimizer.steps < steps) {
       await optimizer.step(Math.min(every, steps - optimizer.steps));
-      await record();
+      yield await record();
     }
     const best = optimizer.current();
     const bound = iwaeBound({x, mean: best.mean, logVar: best.logVar, decode, likelihood, k, seed: evalSeed + 1, chunk: 250});
@@ -180,15 +196,30 @@ export async function inferenceGaps(model: Model, x: Tensor2D, options: Inferenc
     tf.dispose([bound, best.mean, best.logVar]);
     const encoderElbo = history[0].elbo;
     const optimizedElbo = history[history.length - 1].elbo;
-    return {
-      encoderElbo,
-      optimizedElbo,
-      logLikelihood,
-      approximationGap: logLikelihood.map((l, i) => l - optimizedElbo[i]),
-      amortizationGap: optimizedElbo.map((e, i) => e - encoderElbo[i]),
-      history
+    yield {
+      step: optimizer.steps,
+      history: [...history],
+      gaps: {
+        encoderElbo,
+        optimizedElbo,
+        logLikelihood,
+        approximationGap: logLikelihood.map((l, i) => l - optimizedElbo[i]),
+        amortizationGap: optimizedElbo.map((e, i) => e - encoderElbo[i]),
+        history
+      }
     };
   } finally {
     optimizer.dispose();
+    x.dispose();
   }
+}
+
+/** inferenceGapsProgress run to the end; `onProgress` sees each evaluation. */
+export async function inferenceGaps(model: Model, images: Float32Array, options: InferenceGapOptions = {}): Promise<InferenceGaps> {
+  const {onProgress, ...rest} = options;
+  for await (const progress of inferenceGapsProgress(model, images, rest)) {
+    if (progress.gaps) return progress.gaps;
+    await onProgress?.({step: progress.step, elbo: progress.history[progress.history.length - 1].elbo});
+  }
+  throw new Error("inferenceGaps: the optimization ended without a result");
 }

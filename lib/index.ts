@@ -66,7 +66,7 @@ export {mean, median, quantile, standardError, fractionAbove, bitsPerDim} from "
 export {rotate90, invert} from "./imageTransforms.js";
 export {negElboScores, anomalySets} from "./anomaly.js";
 export type {InputSet} from "./anomaly.js";
-export {importanceLogWeights, nestedIwaeEstimates, NestedIwaeCurve} from "./iwaeCurve.js";
+export {importanceLogWeights, nestedIwaeEstimates, NestedIwaeCurve, iwaeCurveOfModel} from "./iwaeCurve.js";
 export type {ImportanceInputs, IwaeCurvePoint} from "./iwaeCurve.js";
-export {elboEstimate, PosteriorOptimizer, inferenceGaps} from "./amortization.js";
-export type {GaussianPosteriorInputs, PosteriorOptimizerOptions, InferenceGapOptions, InferenceGaps} from "./amortization.js";
+export {elboEstimate, PosteriorOptimizer, inferenceGaps, inferenceGapsProgress} from "./amortization.js";
+export type {GaussianPosteriorInputs, PosteriorOptimizerOptions, InferenceGapOptions, InferenceGaps, InferenceGapProgress} from "./amortization.js";

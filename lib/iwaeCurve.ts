@@ -1,6 +1,7 @@
 import type {Decoder} from "./elbo.js";
 import {gaussianLogDensity, logLikelihoodSamples, type Likelihood} from "./logDensity.js";
 import {reparameterize} from "./reparameterize.js";
+import type {Model} from "./model.js";
 import {mean as average, standardError} from "./stats.js";
 import {tf, type Tensor, type Tensor2D} from "./tf.js";
 
@@ -156,5 +157,38 @@ export class NestedIwaeCurve {
   dispose(): void {
     const {x, mean, logVar, prior} = this.inputs;
     tf.dispose([x, mean, logVar, ...(prior ? [prior.mean, prior.logVar] : [])]);
+  }
+}
+
+/**
+ * The nested IWAE curve of a VAE on some images, one point per k as its draws arrive: yields the
+ * points so far after each k, so a figure can draw k = 1 at once and refine. The images are encoded
+ * once; q_φ(z|x) is the proposal. Stopping the iteration (return()) frees the tensors.
+ * @param images count·pixels values (binary for a Bernoulli decoder)
+ */
+export async function* iwaeCurveOfModel(
+  model: Model,
+  images: Float32Array,
+  {ks, repeats = 4, seed = 0, chunk = 100}: {ks: readonly number[]; repeats?: number; seed?: number; chunk?: number}
+): AsyncGenerator<{points: IwaeCurvePoint[]; done: boolean}> {
+  const [h, w, c] = model.config.imageShape;
+  const pixels = h * w * c;
+  const count = images.length / pixels;
+  if (!Number.isInteger(count) || count < 1) throw new Error(`iwaeCurveOfModel: ${images.length} values are not a whole number of ${pixels}-pixel images`);
+  const x = tf.tensor2d(images, [count, pixels]);
+  const {mean, logVar} = model.encode(x);
+  // The curve keeps its own (tiled) copies.
+  const curve = new NestedIwaeCurve({x, mean, logVar, decode: (z) => model.decode(z), likelihood: model.config.likelihood, repeats, seed, chunk});
+  tf.dispose([x, mean, logVar]);
+  try {
+    const points: IwaeCurvePoint[] = [];
+    const sorted = [...ks].sort((a, b) => a - b);
+    for (const k of sorted) {
+      await curve.extendTo(k);
+      points.push(curve.point(k));
+      yield {points: [...points], done: k === sorted[sorted.length - 1]};
+    }
+  } finally {
+    curve.dispose();
   }
 }

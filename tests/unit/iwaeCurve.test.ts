@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {importanceLogWeights, logMeanExpNumbers, mulberry32, nestedIwaeEstimates, NestedIwaeCurve, tf, type Tensor2D} from "../../lib/index.ts";
+import {createModel, importanceLogWeights, iwaeCurveOfModel, logMeanExpNumbers, modelConfig, mulberry32, nestedIwaeEstimates, NestedIwaeCurve, tf, type Tensor2D} from "../../lib/index.ts";
 import {linearGaussianFixture} from "./fixtures.ts";
 import {leakedBy, meanAndStd, useBackend, values} from "./helpers.ts";
 
@@ -88,5 +88,23 @@ describe("iwaeCurve", () => {
       curve.dispose();
     });
     expect(leaked).toBe(0);
+  });
+
+  it("iwaeCurveOfModel(model, images, {ks}) yields one more point per k, in order, and frees its tensors when stopped early", async () => {
+    const vae = createModel(modelConfig({imageShape: [4, 4, 1], hiddenSizes: [6], latentDim: 2, seed: 4}));
+    const draw = mulberry32(2);
+    const images = Float32Array.from({length: 5 * 16}, () => (draw() < 0.3 ? 1 : 0));
+    const seen: number[][] = [];
+    const leaked = await leakedBy(async () => {
+      for await (const {points, done} of iwaeCurveOfModel(vae, images, {ks: [10, 1, 3], repeats: 2, seed: 1})) {
+        seen.push(points.map((p) => p.k));
+        expect(done).toBe(points.length === 3);
+      }
+      // Stopped after the first point: the finally block disposes the curve.
+      for await (const {points} of iwaeCurveOfModel(vae, images, {ks: [1, 3], repeats: 2, seed: 1})) if (points.length === 1) break;
+    });
+    expect(seen).toEqual([[1], [1, 3], [1, 3, 10]]);
+    expect(leaked).toBe(0);
+    vae.dispose();
   });
 });
