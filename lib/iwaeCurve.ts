@@ -163,14 +163,17 @@ export class NestedIwaeCurve {
 /**
  * The nested IWAE curve of a VAE on some images, one point per k as its draws arrive: yields the
  * points so far after each k, so a figure can draw k = 1 at once and refine. The images are encoded
- * once; q_φ(z|x) is the proposal. Stopping the iteration (return()) frees the tensors.
+ * once; q_φ(z|x) is the proposal. Stopping the iteration (return()) frees the tensors. The model may
+ * and the images may be promises (a page can start the figure before they have loaded).
  * @param images count·pixels values (binary for a Bernoulli decoder)
  */
 export async function* iwaeCurveOfModel(
-  model: Model,
-  images: Float32Array,
+  modelOrPromise: Model | Promise<Model>,
+  imagesOrPromise: Float32Array | Promise<Float32Array>,
   {ks, repeats = 4, seed = 0, chunk = 100}: {ks: readonly number[]; repeats?: number; seed?: number; chunk?: number}
 ): AsyncGenerator<{points: IwaeCurvePoint[]; done: boolean}> {
+  const model = await modelOrPromise;
+  const images = await imagesOrPromise;
   const [h, w, c] = model.config.imageShape;
   const pixels = h * w * c;
   const count = images.length / pixels;
