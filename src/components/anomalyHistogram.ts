@@ -24,7 +24,7 @@ export function AnomalyHistogram(sets: {name: string; scores: number[]}[], {widt
     marks: [
       Plot.rectY(rows, Plot.binX<Plot.RectYOptions>({y: "count"}, {x: (d: {value: number}) => Math.log10(d.value), fy: "set", fill: "set", thresholds: 60})),
       Plot.ruleY([0]),
-      ...(width < 500 ? [Plot.text(names, {fy: (d) => d, text: (d) => d, frameAnchor: "top-right", dy: 2, fill: "currentColor"})] : []),
+      ...(width < 500 ? [Plot.text(names, {fy: (d) => d, text: (d) => d, frameAnchor: "top-left", dx: 4, dy: 2, fill: "currentColor"})] : []),
       ...(threshold === undefined ? [] : [Plot.ruleX([Math.log10(threshold)], {stroke: "currentColor", strokeDasharray: "4,3"})])
     ]
   });

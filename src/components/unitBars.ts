@@ -6,7 +6,8 @@ export function UnitBars(values: number[], {width = 640, label, color, threshold
     width: Math.min(width, 640),
     height: 200,
     ariaLabel,
-    x: {label: "latent unit", tickFormat: "d"},
+    // On a phone, label every fifth unit so the numbers do not run together.
+    x: {label: "latent unit", tickFormat: "d", ...(width < 500 ? {ticks: values.map((_, i) => i).filter((i) => i % 5 === 0)} : {})},
     y: {label, grid: true},
     marks: [
       Plot.barY(values.map((value, unit) => ({unit, value})), {x: "unit", y: "value", fill: color}),
