@@ -85,3 +85,11 @@ export {nearestNeighbours, nearestSquaredDistances, codesAwayFrom, classFrequenc
 export type {Nearest, AwayOptions} from "./codeSpace.js";
 export {priorSampleLogLikelihoods, naiveRun, posteriorKlToPrior, klNumeric1d, normalLogDensity, jensenGap} from "./naiveMonteCarlo.js";
 export type {NaiveRun, JensenGap} from "./naiveMonteCarlo.js";
+export {mean, median, quantile, standardError, fractionAbove, bitsPerDim} from "./stats.js";
+export {rotate90, invert} from "./imageTransforms.js";
+export {negElboScores, anomalySets} from "./anomaly.js";
+export type {InputSet} from "./anomaly.js";
+export {importanceLogWeights, nestedIwaeEstimates, NestedIwaeCurve, iwaeCurveOfModel} from "./iwaeCurve.js";
+export type {ImportanceInputs, IwaeCurvePoint} from "./iwaeCurve.js";
+export {elboEstimate, PosteriorOptimizer, inferenceGaps, inferenceGapsProgress} from "./amortization.js";
+export type {GaussianPosteriorInputs, PosteriorOptimizerOptions, InferenceGapOptions, InferenceGaps, InferenceGapProgress} from "./amortization.js";
