@@ -8,6 +8,5 @@ export const PENDING_PAGES: readonly string[] = [
   "/chapters/08-generating",
   "/chapters/09-conditional-vae",
   "/chapters/10-beyond",
-  "/answers",
-  "/diagnostics"
+  "/answers"
 ];
