@@ -78,3 +78,5 @@ export {
 } from "./logits.js";
 export {shiftImage, shiftedCopies, pixelMean, squaredErrors, gaussianLogLikelihoodFromSquaredError, optimalSigma, sigmaCurve} from "./gaussianDecoder.js";
 export type {SigmaCurvePoint} from "./gaussianDecoder.js";
+export {SHAPE_NAMES, FACTOR_NAMES, FACTOR_VALUES, SHAPE_GEOMETRY, renderShape, generateShapes, factorColumn} from "./shapes.js";
+export type {ShapeName, ShapeFactors, FactorName, RenderOptions, ShapesOptions, ShapesData} from "./shapes.js";
