@@ -80,3 +80,5 @@ export {shiftImage, shiftedCopies, pixelMean, squaredErrors, gaussianLogLikeliho
 export type {SigmaCurvePoint} from "./gaussianDecoder.js";
 export {SHAPE_NAMES, FACTOR_NAMES, FACTOR_VALUES, SHAPE_GEOMETRY, renderShape, generateShapes, factorColumn} from "./shapes.js";
 export type {ShapeName, ShapeFactors, FactorName, RenderOptions, ShapesOptions, ShapesData} from "./shapes.js";
+export {discretize, entropy, mutualInformation, mutualInformationMatrix, mutualInformationGap, measureDisentanglement} from "./disentanglement.js";
+export type {MutualInformationMatrix, MutualInformationGap, Disentanglement} from "./disentanglement.js";
