@@ -78,7 +78,7 @@ export {
 } from "./logits.js";
 export {shiftImage, shiftedCopies, pixelMean, squaredErrors, gaussianLogLikelihoodFromSquaredError, optimalSigma, sigmaCurve} from "./gaussianDecoder.js";
 export type {SigmaCurvePoint} from "./gaussianDecoder.js";
-export {SHAPE_NAMES, FACTOR_NAMES, FACTOR_VALUES, SHAPE_GEOMETRY, renderShape, generateShapes, factorColumn} from "./shapes.js";
-export type {ShapeName, ShapeFactors, FactorName, RenderOptions, ShapesOptions, ShapesData} from "./shapes.js";
+export {SHAPE_NAMES, FACTOR_NAMES, FACTOR_VALUES, SHAPE_GEOMETRY, CORRELATED, renderShape, generateShapes, factorColumn, shapesSplit} from "./shapes.js";
+export type {ShapeName, ShapeFactors, FactorName, RenderOptions, ShapesOptions, ShapesData, ShapesSource} from "./shapes.js";
 export {discretize, entropy, mutualInformation, mutualInformationMatrix, mutualInformationGap, measureDisentanglement} from "./disentanglement.js";
 export type {MutualInformationMatrix, MutualInformationGap, Disentanglement} from "./disentanglement.js";

@@ -172,3 +172,27 @@ export function factorColumn(data: Pick<ShapesData, "factorIndices" | "count">, 
   for (let n = 0; n < data.count; n++) column[n] = data.factorIndices[n * FACTOR_NAMES.length + f];
   return column;
 }
+
+/** Which generated set a checkpoint was trained on: saved in its metadata so evaluation can remake the test set. */
+export interface ShapesSource {
+  name: "shapes";
+  seed: number;
+  correlation: number;
+  trainCount: number;
+  testCount: number;
+  side: number;
+}
+
+/** The correlation `--correlated` asks for: 90% of images have their scale tied to x. */
+export const CORRELATED = 0.9;
+
+/**
+ * A training or test split of the shapes set: the two are drawn from different seeds derived from
+ * `seed` (2·seed and 2·seed + 1), so the test set does not depend on the training set's size. Both
+ * sample the same 41,472-combination grid independently, so some test images also occur in training,
+ * as any two samples from the same finite distribution do; the test −ELBO estimates the expected −ELBO
+ * under the data's distribution, not how the model does on unseen combinations.
+ */
+export function shapesSplit(split: "train" | "test", {seed = 0, correlation = 0, trainCount = 20_000, testCount = 2_000, side = 32}: Partial<Omit<ShapesSource, "name">> = {}): ShapesData {
+  return split === "train" ? generateShapes({count: trainCount, seed: 2 * seed, correlation, side}) : generateShapes({count: testCount, seed: 2 * seed + 1, correlation, side});
+}

@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {FACTOR_NAMES, FACTOR_VALUES, SHAPE_GEOMETRY, factorColumn, generateShapes, renderShape} from "../../lib/index.ts";
+import {CORRELATED, FACTOR_NAMES, FACTOR_VALUES, SHAPE_GEOMETRY, factorColumn, generateShapes, renderShape, shapesSplit} from "../../lib/index.ts";
 
 // References: pixel moments (mass = area, first moments / mass = centroid) against the closed-form
 // area and centre of a square and an ellipse, and against the heart's area and centroid found here by
@@ -150,6 +150,15 @@ describe("shapes", () => {
     const h = renderShape({shape: 2, scale: 1, rotation: 0, x: 0.5, y: 0.5});
     const t = renderShape({shape: 2, scale: 1, rotation: Math.PI / 2, x: 0.5, y: 0.5});
     expect(h.filter((p, i) => Math.abs(p - t[i]) > 0.5).length).toBeGreaterThan(10);
+  });
+
+  it("shapesSplit(split, {seed}) draws train and test from different seeds; the test set does not depend on the training size", () => {
+    const test = shapesSplit("test", {seed: 1, trainCount: 100, testCount: 30});
+    expect(Array.from(shapesSplit("test", {seed: 1, trainCount: 500, testCount: 30}).factorIndices)).toEqual(Array.from(test.factorIndices));
+    const train = shapesSplit("train", {seed: 1, trainCount: 30});
+    expect(Array.from(train.factorIndices)).not.toEqual(Array.from(test.factorIndices));
+    expect(train.count).toBe(30);
+    expect(shapesSplit("train", {seed: 1, trainCount: 30, correlation: CORRELATED}).correlation).toBe(0.9);
   });
 
   it("renderShape() and generateShapes() refuse bad arguments with a sentence", () => {
