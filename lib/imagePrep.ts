@@ -167,28 +167,42 @@ export function summarizeRefusals(refusals: Refusal[], namesShown = 3): string {
  */
 export function resizeArea(pixels: ArrayLike<number>, inWidth: number, inHeight: number, channels: number, outWidth: number, outHeight: number): Float32Array {
   if (pixels.length !== inWidth * inHeight * channels) throw new Error(`resizeArea: ${pixels.length} values are not ${inHeight}×${inWidth}×${channels}`);
+  return resizeWindow(pixels, inWidth, inHeight, channels, {x: 0, y: 0, width: inWidth, height: inHeight}, outWidth, outHeight, []);
+}
+
+/**
+ * resizeArea of a window of the image (x, y, width, height in pixels), which may reach outside it:
+ * pixels outside count as `fill` (one value per channel). Cropping and padding without a copy.
+ */
+function resizeWindow(pixels: ArrayLike<number>, inWidth: number, inHeight: number, channels: number, window: {x: number; y: number; width: number; height: number}, outWidth: number, outHeight: number, fill: ArrayLike<number>): Float32Array {
   if (!(outWidth >= 1 && outHeight >= 1 && Number.isInteger(outWidth) && Number.isInteger(outHeight))) throw new Error(`resizeArea: the output size must be whole numbers ≥ 1, got ${outWidth}×${outHeight}`);
-  const wx = areaWeights(inWidth, outWidth);
-  const wy = areaWeights(inHeight, outHeight);
-  // rows first: inHeight × outWidth × channels
-  const rows = new Float64Array(inHeight * outWidth * channels);
-  for (let y = 0; y < inHeight; y++) {
+  const wx = areaWeights(window.width, outWidth);
+  const wy = areaWeights(window.height, outHeight);
+  const rowLength = outWidth * channels;
+  // rows first: window.height × outWidth × channels
+  const rows = new Float64Array(window.height * rowLength);
+  for (let r = 0; r < window.height; r++) {
+    const y = window.y + r;
+    const inside = y >= 0 && y < inHeight;
     for (let o = 0; o < outWidth; o++) {
       const {start, weights} = wx[o];
       for (let c = 0; c < channels; c++) {
         let s = 0;
-        for (let k = 0; k < weights.length; k++) s += weights[k] * pixels[(y * inWidth + start + k) * channels + c];
-        rows[(y * outWidth + o) * channels + c] = s;
+        for (let k = 0; k < weights.length; k++) {
+          const x = window.x + start + k;
+          s += weights[k] * (inside && x >= 0 && x < inWidth ? pixels[(y * inWidth + x) * channels + c] : fill[c]);
+        }
+        rows[r * rowLength + o * channels + c] = s;
       }
     }
   }
-  const out = new Float32Array(outHeight * outWidth * channels);
+  const out = new Float32Array(outHeight * rowLength);
   for (let o = 0; o < outHeight; o++) {
     const {start, weights} = wy[o];
-    for (let x = 0; x < outWidth * channels; x++) {
-      let s = 0;
-      for (let k = 0; k < weights.length; k++) s += weights[k] * rows[(start + k) * outWidth * channels + x];
-      out[o * outWidth * channels + x] = s;
+    for (let k = 0; k < weights.length; k++) {
+      const w = weights[k];
+      const from = (start + k) * rowLength;
+      for (let x = 0; x < rowLength; x++) out[o * rowLength + x] += w * rows[from + x];
     }
   }
   return out;
@@ -270,27 +284,18 @@ export function prepareImage(image: RawImage, options: PrepareOptions = {}): Pre
   const border = new Float64Array(channels);
   let edge = 0;
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (y !== 0 && y !== height - 1 && x !== 0 && x !== width - 1) continue;
+    const step = y === 0 || y === height - 1 ? 1 : Math.max(1, width - 1); // whole first and last rows, else the two ends
+    for (let x = 0; x < width; x += step) {
       for (let c = 0; c < channels; c++) border[c] += flat[(y * width + x) * channels + c];
       edge++;
     }
   }
   for (let c = 0; c < channels; c++) border[c] /= edge;
-  // 3. crop or pad to a square
+  // 3. crop or pad to a square (a window of the image, the border's colour outside it), 4. resize
   const square = fit === "crop" ? Math.min(width, height) : Math.max(width, height);
-  const ox = Math.floor((width - square) / 2);
-  const oy = Math.floor((height - square) / 2);
-  const squared = new Float32Array(square * square * channels);
-  for (let y = 0; y < square; y++) {
-    for (let x = 0; x < square; x++) {
-      const [sx, sy] = [x + ox, y + oy];
-      const inside = sx >= 0 && sx < width && sy >= 0 && sy < height;
-      for (let c = 0; c < channels; c++) squared[(y * square + x) * channels + c] = inside ? flat[(sy * width + sx) * channels + c] : border[c];
-    }
-  }
-  // 4. resize, 5. invert, 6. binarize
-  let pixels = resizeArea(squared, square, square, channels, side, side);
+  const frame = {x: Math.floor((width - square) / 2), y: Math.floor((height - square) / 2), width: square, height: square};
+  let pixels = resizeWindow(flat, width, height, channels, frame, side, side, border);
+  // 5. invert, 6. binarize
   const borderGrey = channels === 1 ? border[0] : 0.299 * border[0] + 0.587 * border[1] + 0.114 * border[2];
   const inverted = invert === "auto" ? borderGrey > 0.5 : invert;
   for (let i = 0; i < pixels.length; i++) pixels[i] = Math.min(1, Math.max(0, inverted ? 1 - pixels[i] : pixels[i]));
