@@ -198,3 +198,19 @@ export async function measureDisentanglement(model: Model, data: Pick<Dataset, "
   const matrix = mutualInformationMatrix(means, latentDim, factors, {bins});
   return {matrix, gap: mutualInformationGap(matrix), klPerUnit: Array.from(kl, (v) => v / data.count), means};
 }
+
+/**
+ * Codes for a latent traversal: `steps` copies of `base` with unit `unit` swept evenly from `from` to
+ * `to`, the others fixed; decode them to see what the unit does. @returns [steps, latentDim] row by row
+ */
+export function traversalCodes(base: ArrayLike<number>, unit: number, {from = -2, to = 2, steps = 9}: {from?: number; to?: number; steps?: number} = {}): Float32Array {
+  const latentDim = base.length;
+  if (!Number.isInteger(unit) || unit < 0 || unit >= latentDim) throw new Error(`traversalCodes: unit must be from 0 to ${latentDim - 1}, got ${unit}`);
+  if (!Number.isInteger(steps) || steps < 2) throw new Error(`traversalCodes: steps must be a whole number ≥ 2, got ${steps}`);
+  const codes = new Float32Array(steps * latentDim);
+  for (let s = 0; s < steps; s++) {
+    codes.set(Array.from(base), s * latentDim);
+    codes[s * latentDim + unit] = from + ((to - from) * s) / (steps - 1);
+  }
+  return codes;
+}

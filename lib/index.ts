@@ -80,7 +80,7 @@ export {shiftImage, shiftedCopies, pixelMean, squaredErrors, gaussianLogLikeliho
 export type {SigmaCurvePoint} from "./gaussianDecoder.js";
 export {SHAPE_NAMES, FACTOR_NAMES, FACTOR_VALUES, SHAPE_GEOMETRY, CORRELATED, renderShape, generateShapes, factorColumn, shapesSplit} from "./shapes.js";
 export type {ShapeName, ShapeFactors, FactorName, RenderOptions, ShapesOptions, ShapesData, ShapesSource} from "./shapes.js";
-export {discretize, entropy, mutualInformation, mutualInformationMatrix, mutualInformationGap, measureDisentanglement} from "./disentanglement.js";
+export {discretize, entropy, mutualInformation, mutualInformationMatrix, mutualInformationGap, measureDisentanglement, traversalCodes} from "./disentanglement.js";
 export type {MutualInformationMatrix, MutualInformationGap, Disentanglement} from "./disentanglement.js";
 export {IMAGE_LIMITS, sniffImageType, imageDimensions, checkFile, checkSize, unreadableFile, summarizeRefusals, resizeArea, prepareImage, imagesToDataset, encodeImageSet, decodeImageSet} from "./imagePrep.js";
 export type {RawImage, ImageType, RefusalReason, Refusal, PrepareOptions, PreparedImage} from "./imagePrep.js";

@@ -11,6 +11,7 @@ import {
   mutualInformationMatrix,
   normalSampler,
   tf,
+  traversalCodes,
   type Model,
   type Tensor2D
 } from "../../lib/index.ts";
@@ -172,5 +173,11 @@ describe("disentanglement", () => {
     }
     expect(Array.from(result.means)).toEqual(Array.from(mean));
     model.dispose();
+  });
+
+  it("traversalCodes(base, unit, {from, to, steps}) sweeps one unit evenly and keeps the others", () => {
+    const codes = traversalCodes([0.5, -1, 2], 1, {from: -2, to: 2, steps: 5});
+    expect(Array.from(codes)).toEqual([0.5, -2, 2, 0.5, -1, 2, 0.5, 0, 2, 0.5, 1, 2, 0.5, 2, 2]);
+    expect(() => traversalCodes([0, 0], 2)).toThrow(/unit must be from 0 to 1/);
   });
 });
