@@ -1,10 +1,17 @@
+import {readFileSync} from "node:fs";
+import {join} from "node:path";
 import {describe, expect, it} from "vitest";
 import {
   createModel,
   discretize,
+  FACTOR_NAMES,
+  factorColumn,
   entropy,
   measureDisentanglement,
   modelConfig,
+  modelFromArtifacts,
+  readArtifacts,
+  shapesSplit,
   mulberry32,
   mutualInformation,
   mutualInformationGap,
@@ -15,6 +22,7 @@ import {
   type Model,
   type Tensor2D
 } from "../../lib/index.ts";
+import {folderHandler} from "../../lib/node/checkpointFiles.ts";
 import {leakedBy, useBackend} from "./helpers.ts";
 
 useBackend("cpu");
@@ -179,5 +187,21 @@ describe("disentanglement", () => {
     const codes = traversalCodes([0.5, -1, 2], 1, {from: -2, to: 2, steps: 5});
     expect(Array.from(codes)).toEqual([0.5, -2, 2, 0.5, -1, 2, 0.5, 0, 2, 0.5, 1, 2, 0.5, 2, 2]);
     expect(() => traversalCodes([0, 0], 2)).toThrow(/unit must be from 0 to 1/);
+  });
+
+  it("measureDisentanglement(shipped shapes-beta1 and shapes-beta4) re-run on the shapes test set: the MIG their metrics.json report, higher for β = 4", async () => {
+    const test = shapesSplit("test", {seed: 0});
+    const factors = FACTOR_NAMES.map((f) => factorColumn(test, f));
+    const gaps: number[] = [];
+    for (const name of ["shapes-beta1", "shapes-beta4"]) {
+      const dir = join(import.meta.dirname, "../../data/checkpoints", name);
+      const model = modelFromArtifacts(await readArtifacts(folderHandler(dir)));
+      const {gap} = await measureDisentanglement(model, test, factors);
+      const reported = JSON.parse(readFileSync(join(dir, "metrics.json"), "utf-8")).disentanglement;
+      expect(Math.abs(gap.score - reported.mig)).toBeLessThan(0.01);
+      gaps.push(gap.score);
+      model.dispose();
+    }
+    expect(gaps[1]).toBeGreaterThan(gaps[0] + 0.03);
   });
 });
