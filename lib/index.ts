@@ -93,3 +93,13 @@ export {importanceLogWeights, nestedIwaeEstimates, NestedIwaeCurve, iwaeCurveOfM
 export type {ImportanceInputs, IwaeCurvePoint} from "./iwaeCurve.js";
 export {elboEstimate, PosteriorOptimizer, inferenceGaps, inferenceGapsProgress} from "./amortization.js";
 export type {GaussianPosteriorInputs, PosteriorOptimizerOptions, InferenceGapOptions, InferenceGaps, InferenceGapProgress} from "./amortization.js";
+export {SHAPE_NAMES, FACTOR_NAMES, FACTOR_VALUES, SHAPE_GEOMETRY, CORRELATED, renderShape, generateShapes, factorColumn, shapesSplit} from "./shapes.js";
+export type {ShapeName, ShapeFactors, FactorName, RenderOptions, ShapesOptions, ShapesData, ShapesSource} from "./shapes.js";
+export {discretize, entropy, mutualInformation, mutualInformationMatrix, mutualInformationGap, measureDisentanglement, traversalCodes} from "./disentanglement.js";
+export type {MutualInformationMatrix, MutualInformationGap, Disentanglement} from "./disentanglement.js";
+export {IMAGE_LIMITS, sniffImageType, imageDimensions, checkFile, checkSize, unreadableFile, summarizeRefusals, resizeArea, prepareImage, imagesToDataset, encodeImageSet, decodeImageSet} from "./imagePrep.js";
+export type {RawImage, ImageType, RefusalReason, Refusal, PrepareOptions, PreparedImage} from "./imagePrep.js";
+export {holdOut, subset, shiftClamped, augmentWithShifts, earlyStopping} from "./smallData.js";
+export type {AugmentOptions, EarlyStopping} from "./smallData.js";
+export {SKETCH_KINDS, exampleSketches} from "./sketches.js";
+export type {SketchKind, SketchOptions} from "./sketches.js";

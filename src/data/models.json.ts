@@ -11,7 +11,7 @@ import {siteWeights} from "../../lib/quantize.ts";
 const root = join(import.meta.dirname, "../../data");
 const read = (path: string) => (existsSync(path) ? JSON.parse(readFileSync(path, "utf-8")) : null);
 const checkpoints = join(root, "checkpoints");
-const models = (existsSync(checkpoints) ? readdirSync(checkpoints) : [])
+const all = (existsSync(checkpoints) ? readdirSync(checkpoints) : [])
   .filter((name) => existsSync(join(checkpoints, name, "model.json")))
   .sort()
   .map((name) => {
@@ -28,8 +28,11 @@ const models = (existsSync(checkpoints) ? readdirSync(checkpoints) : [])
     const site = siteWeights(modelJson, weights, "uint8");
     const bundle = encodeCheckpointBundle(site.modelJson, site.weights);
     const command = existsSync(join(dir, "command.txt")) ? readFileSync(join(dir, "command.txt"), "utf-8").trim() : null;
+    // the data set it was trained on: MNIST, or chapter 12's shapes (saved in its metadata by npm run train)
+    const data: string = modelJson?.userDefinedMetadata?.metadata?.data?.name ?? "mnist";
     return {
       name,
+      data,
       parameters,
       bytes,
       siteBytes: bundle.byteLength,
@@ -41,9 +44,13 @@ const models = (existsSync(checkpoints) ? readdirSync(checkpoints) : [])
       curve: log?.epochs ?? []
     };
   });
+// `models` are the MNIST checkpoints (the Numbers page's table and protocol are MNIST's); `shapesModels` chapter 12's
+const models = all.filter((m) => m.data === "mnist");
+const shapesModels = all.filter((m) => m.data === "shapes");
 process.stdout.write(
   JSON.stringify({
     models,
+    shapesModels,
     pytorchExample: read(join(root, "references/pytorch-example.json")),
     published: read(join(root, "references/published.json")),
     quantization: read(join(root, "references/quantization.json"))

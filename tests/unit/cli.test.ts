@@ -102,6 +102,29 @@ describe("npm run train / npm run evaluate", () => {
     expect(missing.stderr).toMatch(/model.json is missing/);
   });
 
+  it("train --data shapes --correlated trains on the generated shapes; evaluate remakes its test set and adds the MIG", async () => {
+    const out = join(work, "shapes");
+    const trained = await node("train.ts", ["--data", "shapes", "--correlated", "--shapes-count", "64", "--out", out, "--epochs", "1", ...TINY]);
+    expect(trained.stderr).not.toMatch(/error/);
+    expect(trained.status).toBe(0);
+    expect(trained.stdout).toContain("64 images of the shapes set (32×32, data seed 0, scale tied to x in 90%)");
+    const model = JSON.parse(readFileSync(join(out, "model.json"), "utf-8"));
+    expect(model.userDefinedMetadata.metadata.data).toMatchObject({name: "shapes", correlation: 0.9, trainCount: 64, testCount: 2000, side: 32});
+    const evaluated = await node("evaluate.ts", [out, "--k", "0", "--limit", "300"]);
+    expect(evaluated.stderr).not.toMatch(/error/);
+    expect(evaluated.status).toBe(0);
+    const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf-8"));
+    expect(metrics.config.imageShape).toEqual([32, 32, 1]);
+    expect(metrics.examples).toBe(300);
+    expect(metrics.disentanglement.factors).toEqual(["shape", "scale", "rotation", "x", "y"]);
+    expect(metrics.disentanglement.normalizedMutualInformation).toHaveLength(2);
+    expect(metrics.disentanglement.mig).toBeGreaterThanOrEqual(0);
+    expect(metrics.disentanglement.mig).toBeLessThanOrEqual(1);
+    const wrong = await node("train.ts", ["--data", data, "--correlated", "--out", join(work, "x")]);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr.trim()).toBe("error: --correlated applies to --data shapes only");
+  });
+
   it("Ctrl-C (SIGINT) saves the weights and exits cleanly", async () => {
     const out = join(work, "interrupted");
     const child = spawn(process.execPath, ["--import", "tsx", join(root, "scripts/train.ts"), "--data", data, "--out", out, "--epochs", "500", ...TINY], {cwd: root});
