@@ -45,3 +45,25 @@ export async function encodePosteriors(model: Model, images: ArrayLike<number>, 
 export async function encodeMeans(model: Model, images: ArrayLike<number>, options: {batchSize?: number; condition?: ArrayLike<number>} = {}): Promise<number[][]> {
   return (await encodePosteriors(model, images, options)).mean;
 }
+
+/**
+ * The decoder's mean images for given codes, read back asynchronously: count·pixels values in [0, 1].
+ * @param codes [count][latentDim]
+ * @param options.condition for a CVAE: one label per code
+ */
+export async function decodeCodes(model: Model, codes: ArrayLike<number>[], {condition}: {condition?: ArrayLike<number>} = {}): Promise<Float32Array> {
+  const latent = model.config.latentDim;
+  if (codes.some((z) => z.length !== latent)) throw new Error(`decodeCodes: every code needs ${latent} numbers`);
+  if (codes.length === 0) return new Float32Array(0);
+  if (model.config.kind === "cvae" && condition?.length !== codes.length) throw new Error(`decodeCodes: a cvae needs one label per code (${codes.length})`);
+  const images = tf.tidy(() => {
+    const z = tf.tensor2d(codes.map((c) => Array.from(c)), [codes.length, latent]);
+    const labels = condition && model.config.kind === "cvae" ? (tf.oneHot(tf.tensor1d(Array.from(condition), "int32"), model.config.numClasses as number).toFloat() as Tensor2D) : undefined;
+    return model.decodeMean(z, labels);
+  });
+  try {
+    return (await images.data()) as Float32Array;
+  } finally {
+    images.dispose();
+  }
+}

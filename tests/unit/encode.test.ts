@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {createModel, encodeMeans, encodePosteriors, mulberry32, modelConfig, type Model} from "../../lib/index.ts";
+import {createModel, decodeCodes, encodeMeans, encodePosteriors, mulberry32, modelConfig, type Model} from "../../lib/index.ts";
 import {leakedBy, useBackend} from "./helpers.ts";
 
 useBackend("cpu");
@@ -21,6 +21,21 @@ function referenceEncoder(model: Model, x: number[], label?: number): {mean: num
   const code = layer(layer(input, "encoder/dense0", true), "encoder/code", false);
   const latent = model.config.latentDim;
   return {mean: code.slice(0, latent), logVar: code.slice(latent)};
+}
+
+/** The MLP decoder in plain numbers: sigmoid(relu(z·W₀ + b₀)·W + b). */
+function referenceDecoder(model: Model, z: number[]): number[] {
+  const weights = (name: string) => Array.from(model.params.get(name).dataSync());
+  const layer = (input: number[], name: string, relu: boolean) => {
+    const kernel = weights(`${name}/kernel`);
+    const bias = weights(`${name}/bias`);
+    return bias.map((b, j) => {
+      let s = b;
+      for (let i = 0; i < input.length; i++) s += input[i] * kernel[i * bias.length + j];
+      return relu ? Math.max(0, s) : s;
+    });
+  };
+  return layer(layer(z, "decoder/dense0", true), "decoder/output", false).map((l) => 1 / (1 + Math.exp(-l)));
 }
 
 function images(count: number, pixels: number, seed: number): Float32Array {
@@ -55,6 +70,18 @@ describe("encode", () => {
       ref.mean.forEach((v, d) => expect(mean[n][d]).toBeCloseTo(v, 5));
     }
     await expect(encodePosteriors(model, x)).rejects.toThrow(/one label per image/);
+    model.dispose();
+  });
+
+  it("decodeCodes(model, codes) matches a plain-number forward pass of the decoder, and leaves no tensors behind", async () => {
+    const model = createModel(modelConfig(config));
+    const codes = [[0.5, -1, 2], [0, 0, 0], [-2, 1.5, 0.3]];
+    const decoded = await decodeCodes(model, codes);
+    expect(decoded).toHaveLength(3 * 16);
+    codes.forEach((z, n) => referenceDecoder(model, z).forEach((p, i) => expect(decoded[n * 16 + i]).toBeCloseTo(p, 5)));
+    expect(await leakedBy(async () => void (await decodeCodes(model, codes)))).toBe(0);
+    await expect(decodeCodes(model, [[1, 2]])).rejects.toThrow(/needs 3 numbers/);
+    expect(await decodeCodes(model, [])).toHaveLength(0);
     model.dispose();
   });
 
