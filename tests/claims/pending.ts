@@ -13,8 +13,6 @@ export const PENDING_PAGES: readonly string[] = [
   "/chapters/05-kl-closed-form",
   "/chapters/06-reparameterization",
   "/chapters/07-training",
-  "/chapters/08-generating",
-  "/chapters/09-conditional-vae",
   "/chapters/10-beyond",
   "/numbers",
   "/diagnostics"
