@@ -36,7 +36,7 @@ export function NormChart({dim, temperature, sampled, posterior}: NormChartData,
     Plot.areaY(prior, {x: "r", y: "density", fill: ROLE_COLORS.prior, fillOpacity: 0.15}),
     Plot.line(prior, {x: "r", y: "density", stroke: "series", strokeWidth: 4}),
     Plot.line(atPoint, {x: "r", y: "density", stroke: ROLE_COLORS.prior, strokeDasharray: "2 3", strokeWidth: 1.5}),
-    Plot.text([{r: 0.15, density: peak}], {x: "r", y: "density", text: () => "density of p(z) at one point of this norm (rescaled)", textAnchor: "start", dy: -8, fill: "currentColor", fontSize: 11})
+    Plot.text([{r: 0.15, density: peak}], {x: "r", y: "density", text: () => "p(z) at one point of this norm (rescaled)", textAnchor: "start", dy: -8, fill: "currentColor", fontSize: 11})
   ];
   if (posterior) {
     const binWidth = 0.25;
