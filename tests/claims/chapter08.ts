@@ -102,7 +102,7 @@ export const claims = [
     expect(Math.abs(own / 1000 - 0.94)).toBeLessThan(0.025);
   }),
 
-  claim(page, "gives fainter, blurrier digits (the caption above measures the blur as the entropy of the pixels), and", async () => {
+  claim(page, "gives fainter, blurrier digits, and", async () => {
     // The same 300 draws ε at T = 0.5, 1, 1.5: lower T, more uncertain pixels and less ink; higher T, the reverse.
     const model = await shippedModel("vae-20d");
     const g = normals(3);
