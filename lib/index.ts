@@ -103,3 +103,12 @@ export {holdOut, subset, shiftClamped, augmentWithShifts, earlyStopping} from ".
 export type {AugmentOptions, EarlyStopping} from "./smallData.js";
 export {SKETCH_KINDS, exampleSketches} from "./sketches.js";
 export type {SketchKind, SketchOptions} from "./sketches.js";
+export {angleBetween} from "./interpolate.js";
+export {logGamma, normDensity, meanNorm, sampleCodes, samplePosteriors, norms} from "./latentNorms.js";
+export {encodePosteriors, encodeMeans, decodeCodes} from "./encode.js";
+export type {Posteriors} from "./encode.js";
+export {posteriorEllipse, ellipseMass} from "./ellipse.js";
+export {standardNormalLogDensity, aggregateLogDensity, aggregatePosteriorGrid, findHoles, klSplit, priorInHoles} from "./aggregatePosterior.js";
+export type {DensityGrid, Holes, KlSplit, PriorInHoles} from "./aggregatePosterior.js";
+export {bernoulliEntropy} from "./pixelEntropy.js";
+export {nearestNeighbourAgreement} from "./neighbours.js";

@@ -30,7 +30,7 @@ export const CHAPTERS: readonly Chapter[] = [
   {number: 7, title: "Training a VAE, live", path: "/chapters/07-training", ready: true, needs: [2, 4, 5, 6],
     summary: "Train a VAE on MNIST on your own GPU and watch reconstruction and KL trade off."},
   {number: 8, title: "Generating", path: "/chapters/08-generating", ready: true, needs: [7],
-    summary: "Sampling with a temperature, interpolating between digits, and exploring the latent space."},
+    summary: "Where a Gaussian prior's codes lie, what temperature and slerp do to them, and the holes where the aggregate posterior misses the prior."},
   {number: 9, title: "The conditional VAE", path: "/chapters/09-conditional-vae", ready: true, needs: [7, 8],
     summary: "Condition on the label to ask for a digit, and keep the style while changing it."},
   {number: 10, title: "Beyond the basic VAE", path: "/chapters/10-beyond", ready: true, needs: [3, 7, 8],

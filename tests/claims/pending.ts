@@ -5,8 +5,6 @@
  * When this list is empty, every number on the site is computed or checked.
  */
 export const PENDING_PAGES: readonly string[] = [
-  "/chapters/08-generating",
-  "/chapters/09-conditional-vae",
   "/chapters/10-beyond",
   "/answers"
 ];
