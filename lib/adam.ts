@@ -98,10 +98,13 @@ export class DeviceAdam implements Optimizer {
   }
 }
 
+/** A learning rate must be a finite number > 0; throws a sentence saying so. The one place this is checked. */
+export function checkLearningRate(learningRate: number): void {
+  if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new Error(`learning rate must be a positive number, got ${learningRate}`);
+}
+
 /** Adam for the active backend: HostAdam where tensors live in main memory (cpu, wasm), else DeviceAdam. */
 export function createAdam(options: AdamOptions): Optimizer {
-  if (!(options.learningRate > 0) || !Number.isFinite(options.learningRate)) {
-    throw new Error(`learning rate must be a positive number, got ${options.learningRate}`);
-  }
+  checkLearningRate(options.learningRate);
   return ["cpu", "wasm"].includes(tf.getBackend()) ? new HostAdam(options) : new DeviceAdam(options);
 }

@@ -1,3 +1,4 @@
+import {concatBytes} from "./bytes.js";
 import {encodeFloat16} from "./float16.js";
 import {createModel, validateConfig, type Model, type ModelConfig} from "./model.js";
 import {tf, type Tensor} from "./tf.js";
@@ -32,14 +33,7 @@ export async function modelToArtifacts(model: Model, {float16 = false, metadata 
   let weightSpecs: tf.io.WeightsManifestEntry[];
   if (float16) {
     const parts = await Promise.all(names.map(async (name) => encodeFloat16((await model.params.get(name).data()) as Float32Array)));
-    const total = parts.reduce((sum, p) => sum + p.byteLength, 0);
-    const bytes = new Uint8Array(total);
-    let offset = 0;
-    for (const p of parts) {
-      bytes.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), offset);
-      offset += p.byteLength;
-    }
-    weightData = bytes.buffer;
+    weightData = concatBytes(parts).buffer as ArrayBuffer;
     weightSpecs = names.map((name) => ({name, shape: model.params.get(name).shape, dtype: "float32", quantization: {dtype: "float16"}}));
   } else {
     const encoded = await tf.io.encodeWeights(names.map((name) => ({name, tensor: model.params.get(name)})));

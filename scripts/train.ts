@@ -88,7 +88,10 @@ async function main() {
   const backend = await chooseBackend({prefer: "wasm"});
   const [train, test] = [await loadMnist("train", dataDir), await loadMnist("test", dataDir)];
   const model = createModel(config);
-  type EpochLog = {epoch: number; trainLoss: number; trainReconstruction: number; trainKl: number; testLoss: number; testReconstruction: number; testKl: number | null; seconds: number; examplesPerSecond: number};
+  // One vocabulary with lib: trainLoss is what was minimized (with β), trainNegElbo the −ELBO, and
+  // every reconstructionLoss is −E_q[log p(x|z)] (≥ 0). Logs written before this change have
+  // trainReconstruction (a log-likelihood, ≤ 0) and testReconstruction (its negative) instead.
+  type EpochLog = {epoch: number; trainLoss: number; trainNegElbo: number; trainReconstructionLoss: number; trainKl: number; testLoss: number; testReconstructionLoss: number; testKl: number | null; seconds: number; examplesPerSecond: number};
   let log: {command: string[]; config: ModelConfig; backend: string; epochs: EpochLog[]} = {command: [command], config, backend: backend.backend, epochs: []};
   let done = 0;
   if (flags.resume) {
@@ -118,11 +121,13 @@ async function main() {
   const draw = progressLine();
   const perEpoch = trainer.totalSteps / (epochs - done);
   let epochStart = performance.now();
-  let recent = {loss: 0, reconstruction: 0, kl: 0, n: 0};
+  let recent = {loss: 0, negElbo: 0, reconstructionLoss: 0, kl: 0, n: 0};
   let rate = 0;
   trainer.onProgress = (p) => {
     if (p.records.length === 0) return;
-    for (const r of p.records) recent = {loss: recent.loss + r.loss, reconstruction: recent.reconstruction + r.reconstruction, kl: recent.kl + r.kl, n: recent.n + 1};
+    for (const r of p.records) {
+      recent = {loss: recent.loss + r.loss, negElbo: recent.negElbo + r.negElbo, reconstructionLoss: recent.reconstructionLoss + r.reconstructionLoss, kl: recent.kl + r.kl, n: recent.n + 1};
+    }
     if (p.examplesPerSecond > 0) rate = rate ? 0.8 * rate + 0.2 * p.examplesPerSecond : p.examplesPerSecond;
     const inEpoch = p.step - Math.floor((p.step - 1) / perEpoch) * perEpoch;
     const left = ((trainer.totalSteps - p.step) * batchSize) / Math.max(rate, 1);
@@ -135,10 +140,11 @@ async function main() {
     const entry: EpochLog = {
       epoch: done + epoch + 1,
       trainLoss: recent.loss / recent.n,
-      trainReconstruction: recent.reconstruction / recent.n,
+      trainNegElbo: recent.negElbo / recent.n,
+      trainReconstructionLoss: recent.reconstructionLoss / recent.n,
       trainKl: recent.kl / recent.n,
-      testLoss: testMetrics.negElbo ?? testMetrics.reconstruction,
-      testReconstruction: testMetrics.reconstruction,
+      testLoss: testMetrics.negElbo ?? testMetrics.reconstructionLoss,
+      testReconstructionLoss: testMetrics.reconstructionLoss,
       testKl: testMetrics.kl,
       seconds,
       examplesPerSecond: (perEpoch * batchSize) / seconds
@@ -146,9 +152,9 @@ async function main() {
     log.epochs.push(entry);
     await save(done + epoch + 1);
     endProgressLine();
-    const parts = entry.testKl === null ? "squared error per image" : `reconstruction ${entry.testReconstruction.toFixed(2)}, KL ${entry.testKl.toFixed(2)}; nats`;
+    const parts = entry.testKl === null ? "squared error per image" : `reconstruction loss ${entry.testReconstructionLoss.toFixed(2)}, KL ${entry.testKl.toFixed(2)}; nats`;
     console.log(`epoch ${entry.epoch}/${epochs}: train ${entry.trainLoss.toFixed(2)}, test ${entry.testLoss.toFixed(2)} (${parts}), ${formatDuration(seconds)}, saved`);
-    recent = {loss: 0, reconstruction: 0, kl: 0, n: 0};
+    recent = {loss: 0, negElbo: 0, reconstructionLoss: 0, kl: 0, n: 0};
     epochStart = performance.now();
   };
   let interrupted = false;

@@ -100,7 +100,7 @@ export function BetaSweep({loadTrain, test, backend, small = false}: BetaSweepOp
       const x = tf.tensor2d(testPixels, [testCount, test.pixels]);
       const terms = model.terms(x, {seed: 3});
       const {active} = activeUnits(model.encode(x).mean);
-      return {beta, reconstruction: -terms.reconstruction.mean().dataSync()[0], kl: terms.kl.mean().dataSync()[0], active};
+      return {beta, reconstruction: -terms.logLikelihood.mean().dataSync()[0], kl: terms.kl.mean().dataSync()[0], active};
     });
   }
 

@@ -1,21 +1,11 @@
-/** One shipped checkpoint as src/data/models.json describes it. */
+import type {Metrics} from "../lib/index.js";
+
+/** One shipped checkpoint as src/data/models.json describes it: lib's Metrics plus what evaluate wrote beside them. */
 export interface ShippedModel {
   name: string;
   bytes: number;
   command: string | null;
-  metrics: {
-    model: string;
-    epochs: number | null;
-    examples: number;
-    negElbo: number | null;
-    reconstruction: number;
-    kl: number | null;
-    iwae: {k: number; nll: number} | null;
-    activeUnits: {count: number};
-    config: {latentDim: number; kind: string};
-    evaluatedWith: string;
-    protocol: string;
-  } | null;
+  metrics: (Metrics & {model: string; epochs: number | null; config: {latentDim: number; kind: string}; evaluatedWith: string}) | null;
   curve: {epoch: number; testLoss: number; trainLoss: number}[];
 }
 
@@ -33,7 +23,7 @@ export function ModelTable(models: ShippedModel[]): HTMLElement {
   const table = document.createElement("table");
   table.className = "model-table";
   const head = table.createTHead().insertRow();
-  for (const label of ["Checkpoint", "Model", "Epochs", "−ELBO", "Reconstruction", "KL", "−log p(x)", "Active units", "Size"]) {
+  for (const label of ["Checkpoint", "Model", "Epochs", "−ELBO", "Reconstruction loss", "KL", "−log p(x)", "Active units", "Size"]) {
     const th = document.createElement("th");
     th.scope = "col";
     th.textContent = label;
@@ -52,7 +42,7 @@ export function ModelTable(models: ShippedModel[]): HTMLElement {
     cell(row, x.model);
     cell(row, String(x.epochs ?? "—"), true);
     cell(row, fixed(x.negElbo), true);
-    cell(row, fixed(x.reconstruction), true);
+    cell(row, fixed(x.reconstructionLoss), true);
     cell(row, fixed(x.kl), true);
     cell(row, x.iwae ? `${fixed(x.iwae.nll)} (k = ${x.iwae.k})` : "—", true);
     cell(row, `${x.activeUnits.count} of ${x.config.latentDim}`, true);

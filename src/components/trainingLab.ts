@@ -175,7 +175,7 @@ export function TrainingLab({loadTrain, test, loadShipped, backend, small = fals
     }
     const rows = history.flatMap((r) => [
       {step: r.step, nats: r.loss, series: "−ELBO (train)"},
-      {step: r.step, nats: -r.reconstruction, series: "−reconstruction (train)"},
+      {step: r.step, nats: r.reconstructionLoss, series: "−reconstruction (train)"},
       {step: r.step, nats: r.kl, series: "KL (train)"}
     ]);
     const testRows = testHistory.map((t) => ({step: t.step, nats: t.loss, series: "−ELBO (test)"}));

@@ -16,7 +16,7 @@ describe("evaluate", () => {
     const metrics = await evaluateModel(model, data, {k: 200, seed: 4, batchSize: 32});
     expect(tf.memory().numTensors).toBe(before);
     expect(metrics.examples).toBe(128);
-    expect(metrics.negElbo).toBeCloseTo(metrics.reconstruction + (metrics.kl as number), 3);
+    expect(metrics.negElbo).toBeCloseTo(metrics.reconstructionLoss + (metrics.kl as number), 3);
     // The IWAE bound is tighter than the ELBO: its negative is smaller (in expectation; the gap here is large).
     expect(metrics.iwae?.k).toBe(200);
     expect(metrics.iwae?.nll as number).toBeLessThan(metrics.negElbo as number);
@@ -36,7 +36,7 @@ describe("evaluate", () => {
     const ae = createModel(modelConfig({kind: "ae", imageShape: [4, 4, 1], hiddenSizes: [8], latentDim: 2, seed: 2, likelihood: {kind: "gaussian", sigma: 1}}));
     const m = await evaluateModel(ae, data, {limit: 50});
     expect(m).toMatchObject({examples: 50, negElbo: null, kl: null, iwae: null});
-    expect(m.reconstruction).toBeGreaterThan(0);
+    expect(m.reconstructionLoss).toBeGreaterThan(0);
     model.dispose();
     ae.dispose();
   });
