@@ -36,7 +36,9 @@ export {
   CHECKPOINT_FORMAT,
   MAX_CHECKPOINT_BYTES,
   CheckpointError,
+  artifactsFromFiles,
   checkpointConfig,
+  checkpointFiles,
   checkpointMetadata,
   decodeCheckpointBundle,
   describe as describeConfig,
@@ -49,7 +51,12 @@ export {
   readArtifacts,
   saveCheckpoint
 } from "./checkpoint.js";
-export type {CheckpointMetadata} from "./checkpoint.js";
+export type {CheckpointMetadata, NamedBytes} from "./checkpoint.js";
+export {fetchWithProgress, loadTrainingSet} from "./trainingData.js";
+export {TrainingSession} from "./trainingSession.js";
+export type {TrainingSetup, PictureSpec, LoadRequirement, TrainingCommand, TrainingEvent, SnapshotScore, SnapshotPictures, Emit} from "./trainingSession.js";
+export {latentGrid} from "./latentGrid.js";
+export {ThinnedHistory} from "./history.js";
 export {encodeFloat16, fromFloat16Bits, toFloat16Bits} from "./float16.js";
 export {parseIdx, mnistFromIdx, encodeIdx, IdxError} from "./idx.js";
 export type {IdxArray} from "./idx.js";
