@@ -138,7 +138,7 @@ function download(name: string, bytes: Uint8Array, type: string) {
  * The lab as one node: controls, play/pause/step/reset, checkpoints, the loss chart, the held-out
  * score, reconstructions (and, for a CVAE, samples of each digit), and with a 2-D latent the latent
  * plane and the decoded manifold. `data-ready="true"` is set on it once the first pictures are drawn;
- * `data-state`, `data-step`, `data-thread` and `data-pictures-step` say what it shows.
+ * `data-state`, `data-step`, `data-thread`, `data-neg-elbo` and `data-pictures-step` say what it shows.
  */
 export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, small = false, invalidation}: TrainingLabOptions): HTMLElement {
   if (kind === "cvae" && !test.labels) throw new Error("the conditional lab needs labelled test digits");
@@ -248,6 +248,9 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
       ` · backend ${connection?.backend ?? backend.backend}`;
     root.dataset.state = state;
     root.dataset.step = String(currentStep);
+    // The last step's −ELBO in full, for comparing two runs exactly (the worker against the page's thread).
+    if (last) root.dataset.negElbo = String(last.negElbo);
+    else delete root.dataset.negElbo;
     const running = state === "running" || state === "loading";
     play.disabled = running || !connection;
     pause.disabled = state !== "running";
