@@ -2,7 +2,6 @@
 // LatentPlane (the scatter with a pointer and q's ellipse) so the two can be unified later: this one
 // shows only the held-out digits' means and, beside it, the decoded manifold.
 import * as Plot from "@observablehq/plot";
-import {DigitGrid} from "./digitGrid.js";
 import {DIGIT_COLORS, type LatentPoint} from "./latentScatter.js";
 
 export interface LabLatentPlaneOptions {
@@ -35,13 +34,40 @@ export function LabLatentPlane(means: ArrayLike<number>, labels: ArrayLike<numbe
   });
 }
 
-/** The decoder's means over an n × n grid of codes spanning [−extent, extent]² (lib's latentGrid order). */
-export function ManifoldGrid(images: ArrayLike<number>, {n, extent, step, scale = 1}: {n: number; extent: number; step: number; scale?: number}): HTMLCanvasElement {
-  const canvas = DigitGrid(images, {
-    columns: n,
-    scale,
-    label: `The decoded manifold at step ${step}: the decoder's mean image for ${n} × ${n} codes from z = (−${extent}, −${extent}) to (${extent}, ${extent})`
-  });
-  canvas.classList.add("manifold-grid");
+/**
+ * The decoder's means over an n × n grid of codes spanning [−extent, extent]² (lib's latentGrid order),
+ * as one canvas with no gaps: the manifold reads as one picture. Painted with one 32-bit write per
+ * pixel, so a redraw during training stays well inside a frame.
+ */
+export function ManifoldGrid(images: ArrayLike<number>, {n, extent, step, side = 28}: {n: number; extent: number; step: number; side?: number}): HTMLCanvasElement {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = n * side;
+  canvas.className = "manifold-grid";
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute(
+    "aria-label",
+    `The decoded manifold at step ${step}: the decoder's mean image for ${n} × ${n} codes from z = (−${extent}, −${extent}) to (${extent}, ${extent})`
+  );
+  const context = canvas.getContext("2d");
+  if (!context) return canvas;
+  const image = context.createImageData(canvas.width, canvas.height);
+  const pixels = new Uint32Array(image.data.buffer);
+  const width = canvas.width;
+  // RGBA bytes in memory order R, G, B, A: as a little-endian 32-bit word, 0xAABBGGRR.
+  const grey = new Uint32Array(256);
+  for (let v = 0; v < 256; v++) grey[v] = ((255 << 24) | (v << 16) | (v << 8) | v) >>> 0;
+  for (let cell = 0; cell < n * n; cell++) {
+    const x0 = (cell % n) * side;
+    const y0 = Math.floor(cell / n) * side;
+    const base = cell * side * side;
+    for (let y = 0; y < side; y++) {
+      const row = (y0 + y) * width + x0;
+      for (let x = 0; x < side; x++) {
+        const ink = images[base + y * side + x];
+        pixels[row + x] = grey[255 - Math.round(255 * (ink < 0 ? 0 : ink > 1 ? 1 : ink))];
+      }
+    }
+  }
+  context.putImageData(image, 0, 0);
   return canvas;
 }

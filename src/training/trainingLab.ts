@@ -204,7 +204,8 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
   let playWhenLoaded = false;
   let nextId = 1;
   const saving = new Map<number, "file" | "browser">();
-  const history = new ThinnedHistory<StepRecord>(600);
+  // Bounded, so a redraw costs the same at step 100 and at step 100,000 (a few hundred points a line).
+  const history = new ThinnedHistory<StepRecord>(250);
   const heldOut = new ThinnedHistory<HeldOutPoint>(200);
 
   /** Sends a command to the session. Before it is connected nothing is sent: the controls are read when it connects. */
@@ -262,7 +263,7 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
 
   const drawChart = throttled(() => {
     chart.replaceChildren(LossChart(history.pointsWithLatest, {width: Math.max(280, Math.min(720, chart.clientWidth || 640)), heldOut: heldOut.points}));
-  }, 500);
+  }, 1000);
 
   function drawScore(s: SnapshotScore & {step: number}) {
     score.replaceChildren();
@@ -292,6 +293,7 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
     );
   }
 
+  /** Draws a snapshot's pictures: the reconstructions in one frame, the latent plane in the next (each task stays short). */
   function drawPictures(event: Extract<TrainingEvent, {type: "snapshot"}>) {
     const {step: at, pictures: p} = event;
     const nodes: HTMLElement[] = [ReconstructionGrid(test.images.subarray(0, 10 * test.pixels), p.reconstructions, {step: at})];
@@ -302,25 +304,29 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
       nodes.push(caption, DigitGrid(p.samples, {columns: 10, scale: 2, label: `Samples of each digit 0 to 9 from the conditional VAE at step ${at}`}));
     }
     pictures.replaceChildren(...nodes);
-    if (p.latent) {
-      const row = document.createElement("div");
-      row.className = "lab-latent-row";
-      const width = Math.min(360, latent.clientWidth || 360);
-      row.append(LabLatentPlane(p.latent.means, p.latent.labels, {width, step: at, extent: MANIFOLD.extent}));
-      if (p.manifold) row.append(ManifoldGrid(p.manifold.images, {n: p.manifold.n, extent: p.manifold.extent, step: at}));
-      const caption = document.createElement("p");
-      caption.className = "lab-status";
-      caption.textContent = p.manifold
-        ? `Left: where the encoder puts ${HELD_OUT} held-out digits (q's means), coloured by digit. Right: what the decoder draws at ${p.manifold.n} × ${p.manifold.n} points of the same square. Both redraw as the model trains.`
-        : `Where the encoder puts ${HELD_OUT} held-out digits (q's means, given their labels), coloured by digit: with the label given, z only needs the style.`;
-      latent.replaceChildren(row, caption);
-    } else {
+    root.dataset.picturesStep = String(at);
+    requestAnimationFrame(() => drawLatent(at, p));
+  }
+
+  function drawLatent(at: number, p: Extract<TrainingEvent, {type: "snapshot"}>["pictures"]) {
+    if (!p.latent) {
       const note = document.createElement("p");
       note.className = "lab-status";
       note.textContent = "Choose latent size 2 to watch the latent plane and the decoded manifold organise themselves as the model trains.";
       latent.replaceChildren(note);
+      return;
     }
-    root.dataset.picturesStep = String(at);
+    const row = document.createElement("div");
+    row.className = "lab-latent-row";
+    const width = Math.min(360, latent.clientWidth || 360);
+    row.append(LabLatentPlane(p.latent.means, p.latent.labels, {width, step: at, extent: MANIFOLD.extent}));
+    if (p.manifold) row.append(ManifoldGrid(p.manifold.images, {n: p.manifold.n, extent: p.manifold.extent, step: at}));
+    const caption = document.createElement("p");
+    caption.className = "lab-status";
+    caption.textContent = p.manifold
+      ? `Left: where the encoder puts ${HELD_OUT} held-out digits (q's means), coloured by digit. Right: what the decoder draws at ${p.manifold.n} × ${p.manifold.n} points of the same square, z₂ upwards. Both redraw as the model trains.`
+      : `Where the encoder puts ${HELD_OUT} held-out digits (q's means, given their labels), coloured by digit: with the label given, z only needs the style.`;
+    latent.replaceChildren(row, caption);
   }
 
   function onEvent(event: TrainingEvent) {
