@@ -1,11 +1,22 @@
 // Chapter 10's β sweep: five small VAEs, identical except for β, trained one after another in the
 // training worker (the same session the lab uses) and scored on held-out digits. An optional remedy
 // against posterior collapse (KL warm-up, free bits) applies to every run.
-import type {BackendChoice, Dataset, ModelConfig, TrainingEvent} from "../lib/index.js";
+import type {BackendChoice, Dataset, TrainingEvent} from "../lib/index.js";
 import {linked} from "../components/chapterTools.js";
 import {SweepChart, type SweepRow} from "../components/betaSweep.js";
 import {DigitGrid} from "../components/digitGrid.js";
 import {button, choiceKey, select, type Choice} from "../components/dom.js";
+import {
+  SWEEP_BATCH as BATCH,
+  SWEEP_BETAS,
+  SWEEP_CONFIG as CONFIG,
+  SWEEP_FREE_BITS,
+  SWEEP_HELD_OUT as HELD_OUT,
+  SWEEP_LATENT,
+  SWEEP_LEARNING_RATE,
+  SWEEP_TRAIN_COUNT as TRAIN_COUNT,
+  SWEEP_WARMUP_FRACTION
+} from "./sweepSettings.js";
 import {connectTraining, type TrainingConnection} from "./trainingClient.js";
 
 export interface BetaSweepOptions {
@@ -19,22 +30,12 @@ export interface BetaSweepOptions {
   invalidation?: Promise<unknown>;
 }
 
-export const SWEEP_BETAS = [0, 0.5, 2, 8, 32];
-export const SWEEP_LATENT = 16;
-const BATCH = 100;
-const TRAIN_COUNT = 5000;
-const HELD_OUT = 500;
-
 type Remedy = "none" | "warmup" | "freebits";
-/** Free bits' floor in the sweep, nats per latent unit. */
-export const SWEEP_FREE_BITS = 0.5;
 const REMEDIES: Choice<Remedy>[] = [
   {label: "none", value: "none"},
   {label: "KL warm-up over the first half of the steps", value: "warmup"},
   {label: `free bits, λ = ${SWEEP_FREE_BITS} nats per unit`, value: "freebits"}
 ];
-
-const CONFIG: ModelConfig = {kind: "vae", arch: "mlp", imageShape: [28, 28, 1], hiddenSizes: [256], latentDim: SWEEP_LATENT, likelihood: {kind: "bernoulli"}, seed: 2};
 
 /** The sweep as one node; `data-state` is "idle", "running", "done" or "stopped", `data-rows` the models scored. */
 export function BetaSweep({trainUrl, test, backend, small = false, invalidation}: BetaSweepOptions): HTMLElement {
@@ -133,9 +134,9 @@ export function BetaSweep({trainUrl, test, backend, small = false, invalidation}
           setup: {
             config: CONFIG,
             batchSize: BATCH,
-            learningRate: 3e-3,
+            learningRate: SWEEP_LEARNING_RATE,
             beta,
-            warmupSteps: chosen === "warmup" ? Math.round(total / 2) : 0,
+            warmupSteps: chosen === "warmup" ? Math.round(total * SWEEP_WARMUP_FRACTION) : 0,
             freeBits: chosen === "freebits" ? SWEEP_FREE_BITS : 0,
             seed: 4,
             epochs: total / (TRAIN_COUNT / BATCH),
