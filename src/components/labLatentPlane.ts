@@ -7,29 +7,45 @@ import {DIGIT_COLORS, type LatentPoint} from "./latentScatter.js";
 export interface LabLatentPlaneOptions {
   width?: number;
   step: number;
-  /** The axes' half-width: the manifold grid's extent, so the two pictures line up. */
+  /** Half-width of the decoded manifold's square, outlined on the plane so the two pictures can be compared. */
   extent?: number;
 }
 
-/** q's means of the held-out digits in the 2-D latent plane, coloured by label. `means` is [n, 2] flattened. */
-export function LabLatentPlane(means: ArrayLike<number>, labels: ArrayLike<number> | undefined, {width = 360, step, extent = 3}: LabLatentPlaneOptions): HTMLElement | SVGSVGElement {
+/**
+ * q's means of the held-out digits in the 2-D latent plane, coloured by label; `means` is [n, 2]
+ * flattened. The axes span at least ±extent and grow to show every mean (early in training codes can
+ * lie far out); the manifold's square, ±extent, is outlined.
+ */
+export function LabLatentPlane(means: ArrayLike<number>, labels: ArrayLike<number> | undefined, {width = 340, step, extent = 3}: LabLatentPlaneOptions): HTMLElement | SVGSVGElement {
   const points: LatentPoint[] = [];
-  for (let i = 0; 2 * i + 1 < means.length; i++) points.push({x: means[2 * i], y: means[2 * i + 1], label: labels?.[i]});
-  const size = Math.min(width, 360);
+  let reach = extent;
+  for (let i = 0; 2 * i + 1 < means.length; i++) {
+    const point = {x: means[2 * i], y: means[2 * i + 1], label: labels?.[i]};
+    if (Number.isFinite(point.x) && Number.isFinite(point.y)) reach = Math.max(reach, Math.abs(point.x), Math.abs(point.y));
+    points.push(point);
+  }
+  reach = Math.ceil(reach);
+  const size = Math.min(width, 340);
   const outside = points.filter((p) => Math.abs(p.x) > extent || Math.abs(p.y) > extent).length;
-  const clamp = (v: number) => Math.max(-extent, Math.min(extent, v));
+  const square = [
+    {x: -extent, y: -extent},
+    {x: extent, y: -extent},
+    {x: extent, y: extent},
+    {x: -extent, y: extent},
+    {x: -extent, y: -extent}
+  ];
   return Plot.plot({
     width: size,
     height: size,
     ariaLabel:
       `The means of ${points.length} held-out digits in the 2-D latent plane at step ${step}, coloured by digit` +
-      (outside ? ` (${outside} beyond ±${extent}, drawn at the edge)` : ""),
-    x: {label: "z₁", domain: [-extent, extent]},
-    y: {label: "z₂", domain: [-extent, extent]},
+      (outside ? `; ${outside} ${outside === 1 ? "lies" : "lie"} outside the manifold's square ±${extent}` : ""),
+    x: {label: "z₁", domain: [-reach, reach]},
+    y: {label: "z₂", domain: [-reach, reach]},
     color: {type: "ordinal", domain: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], range: DIGIT_COLORS, legend: true},
     marks: [
-      Plot.frame({strokeOpacity: 0.2}),
-      Plot.dot(points, {x: (p: LatentPoint) => clamp(p.x), y: (p: LatentPoint) => clamp(p.y), fill: "label", r: 2, fillOpacity: 0.8})
+      Plot.line(square, {x: "x", y: "y", stroke: "currentColor", strokeOpacity: 0.35, strokeDasharray: "4 3"}),
+      Plot.dot(points, {x: "x", y: "y", fill: "label", r: 2, fillOpacity: 0.8})
     ]
   });
 }

@@ -55,9 +55,10 @@ export function LossChart(history: readonly LossPoint[], {width = 640, heldOut =
     [LOSS_SERIES.negElbo]: ROLE_COLORS.q,
     [LOSS_SERIES.loss]: ROLE_COLORS.contrast,
     [LOSS_SERIES.reconstructionLoss]: ROLE_COLORS.data,
-    [LOSS_SERIES.heldOut]: ROLE_COLORS.q,
+    // Dots in the text colour: the held-out measurement, set apart from the training curves.
+    [LOSS_SERIES.heldOut]: "currentColor",
     [LOSS_SERIES.kl]: ROLE_COLORS.prior,
-    [LOSS_SERIES.heldOutKl]: ROLE_COLORS.prior
+    [LOSS_SERIES.heldOutKl]: "currentColor"
   };
   const x = {label: "step", domain: [0, Math.max(1, last.step)]};
   const marginLeft = 48;
@@ -86,7 +87,7 @@ export function LossChart(history: readonly LossPoint[], {width = 640, heldOut =
     y: {label: "KL (nats)", grid: true, zero: true},
     marks: [
       Plot.line(history, {x: "step", y: "kl", stroke: colors[LOSS_SERIES.kl]}),
-      Plot.dot(heldOut, {x: "step", y: "kl", fill: colors[LOSS_SERIES.heldOutKl], r: 3}),
+      Plot.dot(heldOut, {x: "step", y: "kl", fill: "currentColor", r: 3}),
       Plot.text([last], {x: "step", y: "kl", text: () => "KL", dx: -12, dy: -8, fill: "currentColor"})
     ]
   });

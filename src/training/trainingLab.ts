@@ -318,13 +318,13 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
     }
     const row = document.createElement("div");
     row.className = "lab-latent-row";
-    const width = Math.min(360, latent.clientWidth || 360);
+    const width = Math.min(340, latent.clientWidth || 340);
     row.append(LabLatentPlane(p.latent.means, p.latent.labels, {width, step: at, extent: MANIFOLD.extent}));
     if (p.manifold) row.append(ManifoldGrid(p.manifold.images, {n: p.manifold.n, extent: p.manifold.extent, step: at}));
     const caption = document.createElement("p");
     caption.className = "lab-status";
     caption.textContent = p.manifold
-      ? `Left: where the encoder puts ${HELD_OUT} held-out digits (q's means), coloured by digit. Right: what the decoder draws at ${p.manifold.n} × ${p.manifold.n} points of the same square, z₂ upwards. Both redraw as the model trains.`
+      ? `The scatter: where the encoder puts ${HELD_OUT} held-out digits (q's means), coloured by digit. The grid: what the decoder draws at ${p.manifold.n} × ${p.manifold.n} points of the dashed square, z₂ upwards. Both redraw as the model trains.`
       : `Where the encoder puts ${HELD_OUT} held-out digits (q's means, given their labels), coloured by digit: with the label given, z only needs the style.`;
     latent.replaceChildren(row, caption);
   }

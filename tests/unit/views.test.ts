@@ -64,12 +64,12 @@ describe("the lab's other views", () => {
     expect([...node.querySelectorAll("canvas")].map((c) => c.getAttribute("aria-label"))).toEqual(["Ten held-out test digits", "The model's reconstructions at step 42"]);
   });
 
-  it("LabLatentPlane(means, labels) draws one dot per digit and says how many fell outside its square", () => {
+  it("LabLatentPlane(means, labels) draws one dot per digit and says how many lie outside the manifold's square", () => {
     const means = Float32Array.from([0, 0, 1, -1, 5, 0]);
     const svg = LabLatentPlane(means, Uint8Array.from([3, 4, 5]), {step: 7, extent: 3}) as SVGSVGElement;
     const plot = svg.matches("svg") ? svg : (svg.querySelector("svg[aria-label]") as SVGSVGElement);
     expect(plot.querySelectorAll('g[aria-label="dot"] circle')).toHaveLength(3);
-    expect(plot.getAttribute("aria-label")).toBe("The means of 3 held-out digits in the 2-D latent plane at step 7, coloured by digit (1 beyond ±3, drawn at the edge)");
+    expect(plot.getAttribute("aria-label")).toBe("The means of 3 held-out digits in the 2-D latent plane at step 7, coloured by digit; 1 lies outside the manifold's square ±3");
   });
 
   it("ManifoldGrid(images, {n: 12}) is one 336 × 336 canvas described for screen readers", () => {
