@@ -178,6 +178,7 @@ export async function readArtifacts(source: string | File[] | tf.io.IOHandler): 
     // FileReader callback for a model.json that is not JSON (and its promise never settles).
     const total = source.reduce((sum, f) => sum + f.size, 0);
     if (total > MAX_CHECKPOINT_BYTES) throw new CheckpointError(`The files are ${(total / 2 ** 20).toFixed(1)} MiB together; the limit is ${MAX_CHECKPOINT_BYTES / 2 ** 20} MiB.`);
+    if (!source.some((f) => f.name.toLowerCase().endsWith(".json"))) throw new CheckpointError("Choose the checkpoint's .json file together with its weights file.");
     return artifactsFromFiles(await Promise.all(source.map(async (f) => ({name: f.name, bytes: new Uint8Array(await f.arrayBuffer())}))));
   } else if (typeof source === "string") {
     handler = source.includes("://") && !/^https?:/.test(source) ? tf.io.getLoadHandlers(source)[0] : tf.io.http(source);
