@@ -27,13 +27,77 @@ export const LOSS_SERIES = {
   heldOutKl: "KL (held-out digits)"
 } as const;
 
+const colors: Record<string, string> = {
+  [LOSS_SERIES.negElbo]: ROLE_COLORS.q,
+  [LOSS_SERIES.loss]: ROLE_COLORS.contrast,
+  [LOSS_SERIES.reconstructionLoss]: ROLE_COLORS.data,
+  // The held-out measurements in the text colour, set apart from the training curves.
+  [LOSS_SERIES.heldOut]: "currentColor",
+  [LOSS_SERIES.kl]: ROLE_COLORS.prior,
+  [LOSS_SERIES.heldOutKl]: "currentColor"
+};
+const MARGIN_LEFT = 48;
+const stepAxis = (history: readonly LossPoint[]) => ({label: "step", domain: [0, Math.max(1, history[history.length - 1].step)]});
+
+/** True when some step's training loss is not its −ELBO (β ≠ 1, a warm-up or free bits). */
+function lossDiffers(history: readonly LossPoint[]): boolean {
+  return history.some((r) => Math.abs(r.loss - r.negElbo) > 1e-3 * Math.max(1, Math.abs(r.negElbo)));
+}
+
 /**
- * Loss curves in nats per image: the −ELBO, the training loss when it differs (β ≠ 1, a warm-up or
- * free bits), the reconstruction loss and the held-out −ELBO on one axis; the KL on its own axis
- * below, so that its early rise and fall can be read. `history` should be bounded (lib's
- * ThinnedHistory): the chart draws every point it is given.
+ * The −ELBO, the training loss when it differs from it, the reconstruction loss (lines) and the
+ * held-out −ELBO (dots), in nats per image. `history` must not be empty.
  */
-export function LossChart(history: readonly LossPoint[], {width = 640, heldOut = []}: LossChartOptions = {}): HTMLElement {
+export function LossCurves(history: readonly LossPoint[], {width = 640, heldOut = []}: LossChartOptions = {}): SVGSVGElement | HTMLElement {
+  const differs = lossDiffers(history);
+  const rows = history.flatMap((r) => [
+    {step: r.step, nats: r.negElbo, series: LOSS_SERIES.negElbo},
+    ...(differs ? [{step: r.step, nats: r.loss, series: LOSS_SERIES.loss}] : []),
+    {step: r.step, nats: r.reconstructionLoss, series: LOSS_SERIES.reconstructionLoss}
+  ]);
+  const last = history[history.length - 1];
+  const domain = [LOSS_SERIES.negElbo, ...(differs ? [LOSS_SERIES.loss] : []), LOSS_SERIES.reconstructionLoss, LOSS_SERIES.heldOut];
+  return Plot.plot({
+    width,
+    height: 220,
+    marginLeft: MARGIN_LEFT,
+    ariaLabel:
+      `Loss curves over ${last.step} steps: −ELBO ${last.negElbo.toFixed(1)}` +
+      (differs ? `, training loss ${last.loss.toFixed(1)}` : "") +
+      `, reconstruction loss ${last.reconstructionLoss.toFixed(1)} nats per image`,
+    x: stepAxis(history),
+    y: {label: "nats per image", grid: true, zero: true},
+    color: {legend: true, domain, range: domain.map((d) => colors[d])},
+    marks: [
+      Plot.line(rows, {x: "step", y: "nats", stroke: "series"}),
+      Plot.dot(heldOut, {x: "step", y: "negElbo", fill: () => LOSS_SERIES.heldOut, r: 3})
+    ]
+  });
+}
+
+/** KL(q ‖ p(z)) on its own axis (line) with the held-out KL (dots), so its early rise and fall can be read. */
+export function KlCurve(history: readonly LossPoint[], {width = 640, heldOut = []}: LossChartOptions = {}): SVGSVGElement | HTMLElement {
+  const last = history[history.length - 1];
+  return Plot.plot({
+    width,
+    height: 130,
+    marginLeft: MARGIN_LEFT,
+    ariaLabel: `KL(q ‖ p(z)) over ${last.step} steps, now ${last.kl.toFixed(2)} nats per image`,
+    x: stepAxis(history),
+    y: {label: "KL (nats)", grid: true, zero: true},
+    marks: [
+      Plot.line(history, {x: "step", y: "kl", stroke: colors[LOSS_SERIES.kl]}),
+      Plot.dot(heldOut, {x: "step", y: "kl", fill: colors[LOSS_SERIES.heldOutKl], r: 3}),
+      Plot.text([last], {x: "step", y: "kl", text: () => "KL", dx: -12, dy: -8, fill: "currentColor"})
+    ]
+  });
+}
+
+/**
+ * Loss curves in nats per image (LossCurves) above the KL on its own axis (KlCurve). `history` should
+ * be bounded (lib's ThinnedHistory): the chart draws every point it is given.
+ */
+export function LossChart(history: readonly LossPoint[], options: LossChartOptions = {}): HTMLElement {
   const root = document.createElement("div");
   root.className = "loss-chart";
   if (history.length === 0) {
@@ -43,54 +107,6 @@ export function LossChart(history: readonly LossPoint[], {width = 640, heldOut =
     root.append(empty);
     return root;
   }
-  const differs = history.some((r) => Math.abs(r.loss - r.negElbo) > 1e-3 * Math.max(1, Math.abs(r.negElbo)));
-  const top = history.flatMap((r) => [
-    {step: r.step, nats: r.negElbo, series: LOSS_SERIES.negElbo},
-    ...(differs ? [{step: r.step, nats: r.loss, series: LOSS_SERIES.loss}] : []),
-    {step: r.step, nats: r.reconstructionLoss, series: LOSS_SERIES.reconstructionLoss}
-  ]);
-  const last = history[history.length - 1];
-  const domain = [LOSS_SERIES.negElbo, ...(differs ? [LOSS_SERIES.loss] : []), LOSS_SERIES.reconstructionLoss, LOSS_SERIES.heldOut];
-  const colors: Record<string, string> = {
-    [LOSS_SERIES.negElbo]: ROLE_COLORS.q,
-    [LOSS_SERIES.loss]: ROLE_COLORS.contrast,
-    [LOSS_SERIES.reconstructionLoss]: ROLE_COLORS.data,
-    // Dots in the text colour: the held-out measurement, set apart from the training curves.
-    [LOSS_SERIES.heldOut]: "currentColor",
-    [LOSS_SERIES.kl]: ROLE_COLORS.prior,
-    [LOSS_SERIES.heldOutKl]: "currentColor"
-  };
-  const x = {label: "step", domain: [0, Math.max(1, last.step)]};
-  const marginLeft = 48;
-  const losses = Plot.plot({
-    width,
-    height: 220,
-    marginLeft,
-    ariaLabel:
-      `Loss curves over ${last.step} steps: −ELBO ${last.negElbo.toFixed(1)}` +
-      (differs ? `, training loss ${last.loss.toFixed(1)}` : "") +
-      `, reconstruction loss ${last.reconstructionLoss.toFixed(1)} nats per image`,
-    x,
-    y: {label: "nats per image", grid: true, zero: true},
-    color: {legend: true, domain, range: domain.map((d) => colors[d])},
-    marks: [
-      Plot.line(top, {x: "step", y: "nats", stroke: "series"}),
-      Plot.dot(heldOut, {x: "step", y: "negElbo", fill: () => LOSS_SERIES.heldOut, r: 3})
-    ]
-  });
-  const kl = Plot.plot({
-    width,
-    height: 130,
-    marginLeft,
-    ariaLabel: `KL(q ‖ p(z)) over ${last.step} steps, now ${last.kl.toFixed(2)} nats per image`,
-    x,
-    y: {label: "KL (nats)", grid: true, zero: true},
-    marks: [
-      Plot.line(history, {x: "step", y: "kl", stroke: colors[LOSS_SERIES.kl]}),
-      Plot.dot(heldOut, {x: "step", y: "kl", fill: "currentColor", r: 3}),
-      Plot.text([last], {x: "step", y: "kl", text: () => "KL", dx: -12, dy: -8, fill: "currentColor"})
-    ]
-  });
-  root.append(losses, kl);
+  root.append(LossCurves(history, options), KlCurve(history, options));
   return root;
 }

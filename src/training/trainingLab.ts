@@ -23,7 +23,7 @@ import {DigitGrid} from "../components/digitGrid.js";
 import {choiceKey, button, type Choice} from "../components/dom.js";
 import {LabControls, type ControlSpec} from "../components/labControls.js";
 import {LabLatentPlane, ManifoldGrid} from "../components/labLatentPlane.js";
-import {LossChart, type HeldOutPoint} from "../components/lossChart.js";
+import {KlCurve, LossChart, LossCurves, type HeldOutPoint} from "../components/lossChart.js";
 import {ReconstructionGrid} from "../components/reconstructionGrid.js";
 import {connectTraining, type TrainingConnection} from "./trainingClient.js";
 
@@ -109,19 +109,32 @@ const STORAGE = "indexeddb://vae-explorables-training-lab";
 const HELD_OUT = 500;
 const MANIFOLD = {n: 12, extent: 3};
 
-/** Runs `draw` at most once per `ms`, on an animation frame, with the latest state. */
-function throttled(draw: () => void, ms: number): () => void {
-  let last = 0;
-  let queued = false;
-  return () => {
-    if (queued) return;
-    queued = true;
-    const wait = Math.max(0, last + ms - performance.now());
-    setTimeout(() => requestAnimationFrame(() => {
-      queued = false;
-      last = performance.now();
-      draw();
-    }), wait);
+/**
+ * The page's drawing, one job per task: each job runs in a macrotask of its own (never two in one
+ * frame's callbacks), so no single task holds the page for long. A job queued under a key that is
+ * still waiting replaces it (only the latest state is drawn), and a key runs at most once per `gap` ms.
+ */
+function renderQueue() {
+  const waiting = new Map<string, () => void>();
+  const last = new Map<string, number>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const gaps = new Map<string, number>();
+  const pump = () => {
+    timer = null;
+    const now = performance.now();
+    for (const [key, job] of waiting) {
+      if (now - (last.get(key) ?? -Infinity) < (gaps.get(key) ?? 0)) continue;
+      waiting.delete(key);
+      last.set(key, now);
+      job();
+      break;
+    }
+    if (waiting.size > 0) timer = setTimeout(pump, waiting.size > 0 ? 16 : 0);
+  };
+  return (key: string, job: () => void, gap = 0) => {
+    waiting.set(key, job);
+    gaps.set(key, gap);
+    timer ??= setTimeout(pump, 0);
   };
 }
 
@@ -261,9 +274,21 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
     controls.setDisabled(STRUCTURAL, running);
   }
 
-  const drawChart = throttled(() => {
-    chart.replaceChildren(LossChart(history.pointsWithLatest, {width: Math.max(280, Math.min(720, chart.clientWidth || 640)), heldOut: heldOut.points}));
-  }, 1000);
+  const schedule = renderQueue();
+  // The two panels are drawn as two jobs, so that neither task holds the page for long.
+  function drawChart() {
+    schedule("losses", () => {
+      const points = history.pointsWithLatest;
+      if (points.length === 0) return chart.replaceChildren(LossChart([]));
+      const options = {width: Math.max(280, Math.min(720, chart.clientWidth || 640)), heldOut: heldOut.points};
+      const [, kl] = chart.children;
+      chart.replaceChildren(LossCurves(points, options), ...(kl ? [kl] : []));
+      schedule("kl", () => {
+        const [losses] = chart.children;
+        if (losses) chart.replaceChildren(losses, KlCurve(points, options));
+      });
+    }, 1500);
+  }
 
   function drawScore(s: SnapshotScore & {step: number}) {
     score.replaceChildren();
@@ -305,7 +330,7 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
     }
     pictures.replaceChildren(...nodes);
     root.dataset.picturesStep = String(at);
-    requestAnimationFrame(() => drawLatent(at, p));
+    schedule("latent", () => drawLatent(at, p), 1500);
   }
 
   function drawLatent(at: number, p: Extract<TrainingEvent, {type: "snapshot"}>["pictures"]) {

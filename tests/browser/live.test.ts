@@ -92,8 +92,9 @@ describe.each(BACKENDS)("chapter 7's lab on the %s backend", (backend) => {
 
   it("with latent size 2, the latent plane and the decoded manifold are drawn at the current step", async () => {
     const at = await lab.getAttribute("data-pictures-step");
-    expect(await page.getByRole("img", {name: new RegExp(`latent plane at step ${at},`)}).count()).toBe(1);
-    expect(await page.getByRole("img", {name: new RegExp(`decoded manifold at step ${at}:`)}).count()).toBe(1);
+    // Drawn as their own job after the reconstructions, so allow them a moment.
+    await expect.poll(() => page.getByRole("img", {name: new RegExp(`latent plane at step ${at}[,;]`)}).count()).toBe(1);
+    await expect.poll(() => page.getByRole("img", {name: new RegExp(`decoded manifold at step ${at}:`)}).count()).toBe(1);
     expect(await page.locator('[data-value="active-units"]').textContent()).toMatch(/^[012]$/);
   });
 
