@@ -1,7 +1,8 @@
 // npm run bench:browser [-- --seconds 20 --backends webgl,wasm]
 // Opens chapter 7's training lab in headless Chromium (built site, SwiftShader for WebGL) on each
 // backend, presses play with the lab's default model (784-256-8 MLP VAE, batch 128), and measures
-// over a fixed window, after warm-up:
+// over a fixed window, after warm-up, twice: training in the lab's Web Worker (the default) and on
+// the page's own thread (?lab-thread=page, the fallback):
 //   - training examples/second (steps counted by the page × batch size / seconds);
 //   - main-thread blocking: the longest gap between animation frames and the longest task reported
 //     by the Long Tasks API, against the same page idle over the same window (the reference);
@@ -44,39 +45,53 @@ interface Probe {
 }
 
 const site = await openSite();
-const results: Record<string, {examplesPerSecond: number; idle: Probe; training: Probe}> = {};
+type Run = {examplesPerSecond: number; steps: number; training: Probe; status: string};
+const results: Record<string, {idle: Probe; page: Run; worker: Run}> = {};
+
+/** Presses play on a freshly opened lab, warms up for 20 steps, and measures over the window. */
+async function measure(path: string, backend: string): Promise<Run> {
+  const {page, consoleErrors} = await site.visit(path);
+  const lab = page.locator(".training-lab");
+  await page.waitForFunction(`document.querySelector(".training-lab")?.dataset.ready === "true"`, null, {timeout: 300_000});
+  await page.getByRole("button", {name: "▶ Play"}).click();
+  // Warm-up: data streamed in, kernels compiled, 20 steps taken.
+  const stepOf = async () => Number(await lab.getAttribute("data-step"));
+  const warm = Date.now();
+  while ((await stepOf()) < 20) {
+    if (Date.now() - warm > 300_000) throw new Error(`${backend}: training did not reach step 20 in 5 minutes`);
+    await page.waitForTimeout(250);
+  }
+  await page.evaluate(START_PROBE);
+  const [step0, t0] = [await stepOf(), Date.now()];
+  await page.waitForTimeout(seconds * 1000);
+  const [step1, t1] = [await stepOf(), Date.now()];
+  const training = (await page.evaluate(READ_PROBE)) as Probe;
+  await page.getByRole("button", {name: "Pause", exact: true}).click();
+  const status = `${await page.locator(".lab-status").first().textContent()} | ${await page.locator(".lab-thread").textContent()}`;
+  if (consoleErrors.length) throw new Error(`${backend}: console errors: ${consoleErrors.join("; ")}`);
+  await page.close();
+  return {examplesPerSecond: ((step1 - step0) * BATCH * 1000) / (t1 - t0), steps: step1 - step0, training, status};
+}
+
+const line = (r: Run) =>
+  `${r.examplesPerSecond.toFixed(0)} examples/s over ${r.steps} steps; longest frame ${r.training.longestFrame.toFixed(0)} ms ` +
+  `(p95 ${r.training.p95Frame.toFixed(0)} ms, ${r.training.frames} frames), longest task ${r.training.longestTask.toFixed(0)} ms, ${r.training.longTasks} tasks > 50 ms`;
+
 try {
   for (const backend of backends) {
-    const {page, consoleErrors} = await site.visit(`/chapters/07-training?backend=${backend}`);
-    const lab = page.locator(".training-lab");
+    // The same page idle over the same window: the reference for what the page does anyway.
+    const {page} = await site.visit(`/chapters/07-training?backend=${backend}`);
     await page.evaluate(START_PROBE);
     await page.waitForTimeout(seconds * 1000);
     const idle = (await page.evaluate(READ_PROBE)) as Probe;
-    await page.getByRole("button", {name: "▶ Play"}).click();
-    // Warm-up: data streamed in, kernels compiled, 20 steps taken.
-    const stepOf = async () => Number(await lab.getAttribute("data-step"));
-    const warm = Date.now();
-    while ((await stepOf()) < 20) {
-      if (Date.now() - warm > 300_000) throw new Error(`${backend}: training did not reach step 20 in 5 minutes`);
-      await page.waitForTimeout(250);
-    }
-    await page.evaluate(START_PROBE);
-    const [step0, t0] = [await stepOf(), Date.now()];
-    await page.waitForTimeout(seconds * 1000);
-    const [step1, t1] = [await stepOf(), Date.now()];
-    const training = (await page.evaluate(READ_PROBE)) as Probe;
-    await page.getByRole("button", {name: "Pause", exact: true}).click();
-    const status = await page.locator(".lab-status").first().textContent();
-    if (consoleErrors.length) throw new Error(`${backend}: console errors: ${consoleErrors.join("; ")}`);
-    results[backend] = {examplesPerSecond: ((step1 - step0) * BATCH * 1000) / (t1 - t0), idle, training};
-    const r = results[backend];
-    console.log(`${backend}: ${status}`);
-    console.log(
-      `  training ${r.examplesPerSecond.toFixed(0)} examples/s over ${step1 - step0} steps; longest frame ${training.longestFrame.toFixed(0)} ms ` +
-        `(p95 ${training.p95Frame.toFixed(0)} ms, ${training.frames} frames), longest task ${training.longestTask.toFixed(0)} ms, ${training.longTasks} tasks > 50 ms`
-    );
-    console.log(`  idle     longest frame ${idle.longestFrame.toFixed(0)} ms (p95 ${idle.p95Frame.toFixed(0)} ms, ${idle.frames} frames), longest task ${idle.longestTask.toFixed(0)} ms`);
     await page.close();
+    const worker = await measure(`/chapters/07-training?backend=${backend}`, backend);
+    const inPage = await measure(`/chapters/07-training?backend=${backend}&lab-thread=page`, backend);
+    results[backend] = {idle, worker, page: inPage};
+    console.log(`${backend}: ${worker.status}`);
+    console.log(`  in a worker      ${line(worker)}`);
+    console.log(`  on the page      ${line(inPage)}`);
+    console.log(`  idle             longest frame ${idle.longestFrame.toFixed(0)} ms (p95 ${idle.p95Frame.toFixed(0)} ms, ${idle.frames} frames), longest task ${idle.longestTask.toFixed(0)} ms`);
   }
 } finally {
   await site.close();
@@ -103,8 +118,21 @@ console.log(`node wasm (${tf.getBackend()}): ${nodeRate.toFixed(0)} examples/s`)
 trainer.dispose();
 model.dispose();
 
+// <b>_* is training on the page's thread (as before the worker), <b>_worker_* in the Web Worker.
 const summary = Object.entries(results)
-  .map(([b, r]) => `${b}_examples_per_s=${r.examplesPerSecond.toFixed(0)} ${b}_longest_frame_ms=${r.training.longestFrame.toFixed(0)} ${b}_idle_longest_frame_ms=${r.idle.longestFrame.toFixed(0)} ${b}_longest_task_ms=${r.training.longestTask.toFixed(0)}`)
+  .map(([b, r]) =>
+    [
+      `${b}_examples_per_s=${r.page.examplesPerSecond.toFixed(0)}`,
+      `${b}_longest_frame_ms=${r.page.training.longestFrame.toFixed(0)}`,
+      `${b}_longest_task_ms=${r.page.training.longestTask.toFixed(0)}`,
+      `${b}_idle_longest_frame_ms=${r.idle.longestFrame.toFixed(0)}`,
+      `${b}_idle_longest_task_ms=${r.idle.longestTask.toFixed(0)}`,
+      `${b}_worker_examples_per_s=${r.worker.examplesPerSecond.toFixed(0)}`,
+      `${b}_worker_longest_frame_ms=${r.worker.training.longestFrame.toFixed(0)}`,
+      `${b}_worker_longest_task_ms=${r.worker.training.longestTask.toFixed(0)}`,
+      `${b}_worker_to_page_ratio=${(r.worker.examplesPerSecond / r.page.examplesPerSecond).toFixed(2)}`
+    ].join(" ")
+  )
   .join(" ");
-const ratio = results.wasm ? ` ratio_browser_wasm_to_node_wasm=${(results.wasm.examplesPerSecond / nodeRate).toFixed(2)}` : "";
+const ratio = results.wasm ? ` ratio_browser_wasm_to_node_wasm=${(results.wasm.worker.examplesPerSecond / nodeRate).toFixed(2)}` : "";
 console.log(`SUMMARY seconds=${seconds} ${summary} node_wasm_examples_per_s=${nodeRate.toFixed(0)}${ratio}`);

@@ -112,11 +112,12 @@ export class DeviceAdam implements Optimizer {
   }
 }
 
-/** Adam for the active backend: HostAdam where tensors live in main memory (cpu, wasm), else DeviceAdam. */
-function checkLearningRate(learningRate: number): void {
+/** A learning rate must be a finite number > 0; throws a sentence saying so. The one place this is checked. */
+export function checkLearningRate(learningRate: number): void {
   if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new Error(`learning rate must be a positive number, got ${learningRate}`);
 }
 
+/** Adam for the active backend: HostAdam where tensors live in main memory (cpu, wasm), else DeviceAdam. */
 export function createAdam(options: AdamOptions): Optimizer {
   checkLearningRate(options.learningRate);
   return ["cpu", "wasm"].includes(tf.getBackend()) ? new HostAdam(options) : new DeviceAdam(options);

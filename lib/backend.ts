@@ -47,9 +47,12 @@ async function precheck(name: BackendName): Promise<string | null> {
     if (!adapter) return "WebGPU found no GPU adapter";
   }
   if (name === "webgl") {
-    const doc = (globalThis as {document?: {createElement(tag: string): {getContext(kind: string): unknown}}}).document;
-    if (!doc) return "WebGL needs a browser";
-    if (!doc.createElement("canvas").getContext("webgl2") && !doc.createElement("canvas").getContext("webgl")) {
+    type Canvas = {getContext(kind: string): unknown};
+    const g = globalThis as {document?: {createElement(tag: string): Canvas}; OffscreenCanvas?: new (width: number, height: number) => Canvas};
+    // A page draws on a <canvas>; a Web Worker has no document, and tfjs uses an OffscreenCanvas there.
+    const canvas = g.document ? () => g.document!.createElement("canvas") : g.OffscreenCanvas ? () => new g.OffscreenCanvas!(1, 1) : null;
+    if (!canvas) return g.document === undefined && typeof (globalThis as {importScripts?: unknown}).importScripts === "function" ? "this browser's workers have no OffscreenCanvas, which WebGL needs there" : "WebGL needs a browser";
+    if (!canvas().getContext("webgl2") && !canvas().getContext("webgl")) {
       return "this browser could not create a WebGL context (GPU blocked or driver missing)";
     }
   }

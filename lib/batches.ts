@@ -1,3 +1,4 @@
+import {tf, type Tensor2D} from "./tf.js";
 import {mulberry32} from "./random.js";
 
 /** Images as flat float32 pixels in [0, 1], with optional labels. */
@@ -118,4 +119,17 @@ export class BatchSampler {
     }
     return order;
   }
+}
+
+/**
+ * The CVAE's condition: one-hot rows [n, numClasses] (float32) for the labels. The one place a
+ * condition is built from labels; the caller disposes it.
+ */
+export function oneHotLabels(labels: ArrayLike<number>, numClasses: number): Tensor2D {
+  if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`oneHotLabels: numClasses must be a positive whole number, got ${numClasses}`);
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (!Number.isInteger(label) || label < 0 || label >= numClasses) throw new Error(`oneHotLabels: label ${label} is not one of 0…${numClasses - 1}`);
+  }
+  return tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(labels), "int32"), numClasses).toFloat() as Tensor2D);
 }

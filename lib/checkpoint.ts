@@ -1,3 +1,4 @@
+import {concatBytes} from "./bytes.js";
 import {encodeFloat16} from "./float16.js";
 import {createModel, validateConfig, type Model, type ModelConfig} from "./model.js";
 import {tf, type Tensor} from "./tf.js";
@@ -32,14 +33,7 @@ export async function modelToArtifacts(model: Model, {float16 = false, metadata 
   let weightSpecs: tf.io.WeightsManifestEntry[];
   if (float16) {
     const parts = await Promise.all(names.map(async (name) => encodeFloat16((await model.params.get(name).data()) as Float32Array)));
-    const total = parts.reduce((sum, p) => sum + p.byteLength, 0);
-    const bytes = new Uint8Array(total);
-    let offset = 0;
-    for (const p of parts) {
-      bytes.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), offset);
-      offset += p.byteLength;
-    }
-    weightData = bytes.buffer;
+    weightData = concatBytes(parts).buffer as ArrayBuffer;
     weightSpecs = names.map((name) => ({name, shape: model.params.get(name).shape, dtype: "float32", quantization: {dtype: "float16"}}));
   } else {
     const encoded = await tf.io.encodeWeights(names.map((name) => ({name, tensor: model.params.get(name)})));
@@ -180,11 +174,12 @@ export async function loadCheckpoint(source: string | File[] | tf.io.IOHandler):
 export async function readArtifacts(source: string | File[] | tf.io.IOHandler): Promise<tf.io.ModelArtifacts> {
   let handler: tf.io.IOHandler;
   if (Array.isArray(source)) {
+    // Read here rather than through tf.io.browserFiles, which throws a bare JSON error from a
+    // FileReader callback for a model.json that is not JSON (and its promise never settles).
     const total = source.reduce((sum, f) => sum + f.size, 0);
     if (total > MAX_CHECKPOINT_BYTES) throw new CheckpointError(`The files are ${(total / 2 ** 20).toFixed(1)} MiB together; the limit is ${MAX_CHECKPOINT_BYTES / 2 ** 20} MiB.`);
-    const json = source.find((f) => f.name.endsWith(".json"));
-    if (!json) throw new CheckpointError("Choose the checkpoint's .json file together with its weights file.");
-    handler = tf.io.browserFiles([json, ...source.filter((f) => f !== json)]);
+    if (!source.some((f) => f.name.toLowerCase().endsWith(".json"))) throw new CheckpointError("Choose the checkpoint's .json file together with its weights file.");
+    return artifactsFromFiles(await Promise.all(source.map(async (f) => ({name: f.name, bytes: new Uint8Array(await f.arrayBuffer())}))));
   } else if (typeof source === "string") {
     handler = source.includes("://") && !/^https?:/.test(source) ? tf.io.getLoadHandlers(source)[0] : tf.io.http(source);
     if (!handler) throw new CheckpointError(`Cannot load from "${source}".`);
@@ -244,4 +239,93 @@ export function decodeCheckpointBundle(bytes: Uint8Array, name = "checkpoint fil
 /** A model from a checkpoint bundle's bytes (a file of the site: data/model-NAME.bin). */
 export function modelFromBundle(bytes: ArrayBuffer | Uint8Array, name = "checkpoint file"): Model {
   return modelFromArtifacts(decodeCheckpointBundle(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), name));
+}
+
+/** A file's name and bytes: an upload read into memory, or a file to download. */
+export interface NamedBytes {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * A checkpoint as the two files tfjs's "downloads://" handler writes: `NAME.json` (the model
+ * description with a weightsManifest naming the weights file) and `NAME.weights.bin`. Pure: the page
+ * downloads them, so a worker can make them.
+ */
+export function checkpointFiles(artifacts: tf.io.ModelArtifacts, name: string): NamedBytes[] {
+  const weightsName = `${name}.weights.bin`;
+  const data = artifacts.weightData;
+  const weights = data instanceof ArrayBuffer ? new Uint8Array(data) : concatBytes((data ?? []).map((b) => new Uint8Array(b)));
+  const json = {
+    modelTopology: artifacts.modelTopology,
+    format: artifacts.format,
+    generatedBy: artifacts.generatedBy,
+    weightsManifest: [{paths: [`./${weightsName}`], weights: artifacts.weightSpecs ?? []}],
+    userDefinedMetadata: artifacts.userDefinedMetadata
+  };
+  return [
+    {name: `${name}.json`, bytes: new TextEncoder().encode(JSON.stringify(json))},
+    {name: weightsName, bytes: weights}
+  ];
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
+
+/** What is wrong with a model.json that cannot be parsed, in a sentence a reader can act on. */
+function describeBadJson(file: NamedBytes): string {
+  const {name, bytes} = file;
+  if (bytes.length === 0) return `${name} is empty (0 bytes): choose the .json file the lab saved, together with its .weights.bin.`;
+  if (PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return `${name} is a PNG image, not a model description: choose the .json file the lab saved.`;
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", {fatal: true}).decode(bytes);
+  } catch {
+    return `${name} is not a text file (it holds binary data), so it cannot be a model description: choose the .json file the lab saved.`;
+  }
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    const trimmed = text.trimEnd();
+    if (trimmed.startsWith("{") && !trimmed.endsWith("}")) return `${name} is cut off: it ends after ${bytes.length.toLocaleString("en")} bytes, in the middle of its JSON. Save the checkpoint again.`;
+    return `${name} is not valid JSON (${(error as Error).message}).`;
+  }
+  return `${name} could not be read.`;
+}
+
+/**
+ * Checkpoint artifacts from uploaded files (a model.json and its weights file, in any order), with a
+ * CheckpointError saying what is wrong with a file that is not one: empty, truncated, not text, not
+ * JSON, no weights manifest, a missing weights file. Nothing is loaded into a model here.
+ */
+export function artifactsFromFiles(files: readonly NamedBytes[]): tf.io.ModelArtifacts {
+  const total = files.reduce((sum, f) => sum + f.bytes.length, 0);
+  if (total > MAX_CHECKPOINT_BYTES) throw new CheckpointError(`The files are ${(total / 2 ** 20).toFixed(1)} MiB together; the limit is ${MAX_CHECKPOINT_BYTES / 2 ** 20} MiB.`);
+  const jsonFile = files.find((f) => f.name.toLowerCase().endsWith(".json"));
+  if (!jsonFile) throw new CheckpointError("Choose the checkpoint's .json file together with its weights file.");
+  let json: {modelTopology?: unknown; weightsManifest?: {paths?: string[]; weights?: tf.io.WeightsManifestEntry[]}[]; format?: string; generatedBy?: string; userDefinedMetadata?: {}};
+  try {
+    json = JSON.parse(new TextDecoder("utf-8", {fatal: true}).decode(jsonFile.bytes));
+  } catch {
+    throw new CheckpointError(describeBadJson(jsonFile));
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new CheckpointError(`${jsonFile.name} is JSON but not a model description (it is not an object).`);
+  const manifest = json.weightsManifest;
+  if (!Array.isArray(manifest) || manifest.length === 0) throw new CheckpointError(`${jsonFile.name} has no weightsManifest: it is not a saved tfjs model.`);
+  const others = files.filter((f) => f !== jsonFile);
+  const paths = manifest.flatMap((group) => group.paths ?? []);
+  const parts: Uint8Array[] = [];
+  for (const path of paths) {
+    const base = path.split("/").pop() as string;
+    const file = others.find((f) => f.name === base) ?? (paths.length === 1 && others.length === 1 ? others[0] : undefined);
+    if (!file) throw new CheckpointError(`${jsonFile.name} names the weights file "${base}", which was not chosen: select both files together.`);
+    parts.push(file.bytes);
+  }
+  return {
+    modelTopology: json.modelTopology as tf.io.ModelArtifacts["modelTopology"],
+    format: json.format,
+    generatedBy: json.generatedBy,
+    weightSpecs: manifest.flatMap((group) => group.weights ?? []),
+    weightData: concatBytes(parts).buffer,
+    userDefinedMetadata: json.userDefinedMetadata
+  };
 }

@@ -1,4 +1,4 @@
-import {klDiagonalGaussians, klStandardNormal} from "./kl.js";
+import {klDiagonalGaussiansPerUnit, klStandardNormalPerUnit} from "./kl.js";
 import {logLikelihood, logLikelihoodSamples, type Likelihood} from "./logDensity.js";
 import {reparameterize} from "./reparameterize.js";
 import {tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D} from "./tf.js";
@@ -25,19 +25,26 @@ export interface ElboInputs {
   prior?: {mean: Tensor2D; logVar: Tensor2D};
 }
 
-/** The ELBO's parts, per example: elbo = reconstruction − β·kl. */
+/**
+ * The ELBO's parts, perExample: elbo = logLikelihood − β·kl. `logLikelihood` is the reconstruction
+ * term E_q[log p(x | z)] (a log-probability, ≤ 0 for a Bernoulli decoder); its negative, the number a
+ * loss curve shows, is called `reconstructionLoss` everywhere in this project.
+ */
 export type ElboTerms = {
   /** E_q[log p(x | z)], summed over pixels, averaged over the samples. [batch] */
-  reconstruction: Tensor1D;
+  logLikelihood: Tensor1D;
   /** KL(q(z | x) ‖ p(z)), closed form, summed over latent dims. [batch] */
   kl: Tensor1D;
-  /** reconstruction − β·kl. [batch] */
+  /** The same KL for each latent unit on its own (kl is its sum over units). [batch, latentDim] */
+  klPerUnit: Tensor2D;
+  /** logLikelihood − β·kl (with β = 1, the ELBO itself). [batch] */
   elbo: Tensor1D;
 };
 
 /**
  * The evidence lower bound per example, with S samples of z:
  *   ELBO(x) = (1/S) Σ_s log p(x | z_s) − β · KL(q(z | x) ‖ p(z)),   z_s = mean + exp(logVar/2) ⊙ ε_s.
+ * With β ≠ 1 this is the β-VAE objective, not a bound on log p(x).
  *
  * Reductions, stated because they decide what β means: both terms are SUMMED over their dimensions
  * (pixels, latent dims), so β = 1 is the true bound on log p(x). Averaging the reconstruction over the
@@ -52,18 +59,19 @@ export function elbo(inputs: ElboInputs): ElboTerms {
   if (!Number.isInteger(samples) || samples < 1) throw new Error(`elbo: samples must be a positive integer, got ${samples}`);
   return tf.tidy(() => {
     const [batch, latentDim] = mean.shape;
-    let reconstruction: Tensor1D;
+    let expected: Tensor1D;
     if (samples === 1 && !epsilon) {
       const z = reparameterize(mean, logVar, undefined, seed) as Tensor2D;
-      reconstruction = logLikelihood(x, decode(z), likelihood);
+      expected = logLikelihood(x, decode(z), likelihood);
     } else {
       const noise = epsilon ?? tf.randomNormal([samples, batch, latentDim], 0, 1, "float32", seed);
       const z = reparameterize(mean.expandDims(0), logVar.expandDims(0), noise.reshape([samples, batch, latentDim]));
       const perSample = logLikelihoodSamples(x, decode(z.reshape([samples * batch, latentDim]) as Tensor2D), likelihood, samples);
-      reconstruction = perSample.mean(0) as Tensor1D;
+      expected = perSample.mean(0) as Tensor1D;
     }
-    const kl = prior ? klDiagonalGaussians(mean, logVar, prior.mean, prior.logVar) : klStandardNormal(mean, logVar);
-    return {reconstruction, kl, elbo: reconstruction.sub(kl.mul(beta)) as Tensor1D};
+    const klPerUnit = prior ? klDiagonalGaussiansPerUnit(mean, logVar, prior.mean, prior.logVar) : klStandardNormalPerUnit(mean, logVar);
+    const kl = klPerUnit.sum(1) as Tensor1D;
+    return {logLikelihood: expected, kl, klPerUnit, elbo: expected.sub(kl.mul(beta)) as Tensor1D};
   });
 }
 

@@ -9,8 +9,10 @@ export {mulberry32, normalSampler} from "./random.js";
 
 export {gaussianLogDensity, bernoulliLogLikelihood, gaussianLogLikelihood, logLikelihood, logLikelihoodSamples} from "./logDensity.js";
 export type {Likelihood} from "./logDensity.js";
-export {klStandardNormal, klDiagonalGaussians, klMonteCarlo} from "./kl.js";
-export {reparameterize} from "./reparameterize.js";
+export {klStandardNormal, klStandardNormalPerUnit, klDiagonalGaussians, klDiagonalGaussiansPerUnit, klMonteCarlo} from "./kl.js";
+export {reparameterize, repeatSamples} from "./reparameterize.js";
+export {klWarmupBeta, freeBitsKl, checkBeta, checkWarmupSteps, checkFreeBits} from "./collapse.js";
+export {concatBytes} from "./bytes.js";
 export {scoreFunctionGradient, reparameterizedGradient} from "./gradientEstimators.js";
 export type {Objective, GradientEstimate, EstimatorOptions} from "./gradientEstimators.js";
 export {logSpacedCounts, runningMeans} from "./runningMean.js";
@@ -22,20 +24,22 @@ export {LinearGaussianModel, logMeanExpNumbers} from "./linearGaussian.js";
 export type {DiagonalGaussian, ExactElbo} from "./linearGaussian.js";
 
 export {createModel, modelConfig, validateConfig, klPerUnit, activeUnits} from "./model.js";
-export type {Model, ModelConfig, Encoded, LossOptions} from "./model.js";
+export type {Model, ModelConfig, Encoded, LossOptions, TrainingLoss} from "./model.js";
 export {ParamStore} from "./params.js";
 export {dense} from "./dense.js";
-export {createAdam, HostAdam, DeviceAdam} from "./adam.js";
+export {createAdam, checkLearningRate, HostAdam, DeviceAdam} from "./adam.js";
 export type {Optimizer, AdamOptions} from "./adam.js";
-export {BatchSampler, binarize, validateDataset} from "./batches.js";
+export {BatchSampler, binarize, oneHotLabels, validateDataset} from "./batches.js";
 export type {Dataset, Binarization, Batch} from "./batches.js";
-export {Trainer, yieldToEventLoop} from "./trainer.js";
-export type {TrainerOptions, StepRecord, Progress, TrainerState, Divergence} from "./trainer.js";
+export {Trainer, readbackInterval, yieldToEventLoop} from "./trainer.js";
+export type {TrainerOptions, TrainerSettings, StepRecord, Progress, TrainerState, Divergence} from "./trainer.js";
 export {
   CHECKPOINT_FORMAT,
   MAX_CHECKPOINT_BYTES,
   CheckpointError,
+  artifactsFromFiles,
   checkpointConfig,
+  checkpointFiles,
   checkpointMetadata,
   decodeCheckpointBundle,
   describe as describeConfig,
@@ -48,15 +52,20 @@ export {
   readArtifacts,
   saveCheckpoint
 } from "./checkpoint.js";
-export type {CheckpointMetadata} from "./checkpoint.js";
+export type {CheckpointMetadata, NamedBytes} from "./checkpoint.js";
+export {fetchWithProgress, loadTrainingSet} from "./trainingData.js";
+export {TrainingSession} from "./trainingSession.js";
+export type {TrainingSetup, PictureSpec, LoadRequirement, TrainingCommand, TrainingEvent, SnapshotScore, SnapshotPictures, Emit} from "./trainingSession.js";
+export {latentGrid} from "./latentGrid.js";
+export {ThinnedHistory} from "./history.js";
 export {encodeFloat16, fromFloat16Bits, toFloat16Bits} from "./float16.js";
 export {quantizeUint8, dequantizeUint8, quantizeWeightsUint8, siteWeights} from "./quantize.js";
 export type {Uint8Quantized} from "./quantize.js";
 export {parseIdx, mnistFromIdx, encodeIdx, IdxError} from "./idx.js";
 export type {IdxArray} from "./idx.js";
 export {encodeDigits, decodeDigits, concatDatasets, centerDigit} from "./digits.js";
-export {evaluateModel} from "./evaluate.js";
-export type {EvaluationOptions, Metrics} from "./evaluate.js";
+export {evaluateModel, evaluateHeldOut, heldOutSet, readMeans, countActive, UnitMoments} from "./evaluate.js";
+export type {EvaluationOptions, Metrics, HeldOut, HeldOutScore} from "./evaluate.js";
 export {fitIndependentBernoulli, sampleIndependentBernoulli, independentBernoulliLogLikelihood} from "./pixelModel.js";
 export {interpolate} from "./interpolate.js";
 export {pca, project} from "./pca.js";

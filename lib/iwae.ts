@@ -1,5 +1,5 @@
 import {gaussianLogDensity, logLikelihoodSamples, type Likelihood} from "./logDensity.js";
-import {reparameterize} from "./reparameterize.js";
+import {repeatSamples, reparameterize} from "./reparameterize.js";
 import {tf, type Tensor, type Tensor1D, type Tensor2D} from "./tf.js";
 import type {Decoder} from "./elbo.js";
 
@@ -45,10 +45,9 @@ export function iwaeBound({x, mean, logVar, decode, likelihood, k, seed = 0, chu
     const next: Tensor1D = tf.tidy(() => {
       const epsilon = tf.randomNormal([size, batch, latentDim], 0, 1, "float32", seed + index);
       const z = reparameterize(mean.expandDims(0), logVar.expandDims(0), epsilon).reshape([size * batch, latentDim]) as Tensor2D;
-      const tile = (t: Tensor) => t.expandDims(0).tile([size, 1, 1]).reshape([size * batch, latentDim]);
       const logPxz = logLikelihoodSamples(x, decode(z), likelihood, size);
-      const logPz = prior ? gaussianLogDensity(z, tile(prior.mean), tile(prior.logVar)) : gaussianLogDensity(z, tf.zerosLike(z), tf.zerosLike(z));
-      const logQz = gaussianLogDensity(z, tile(mean), tile(logVar));
+      const logPz = prior ? gaussianLogDensity(z, repeatSamples(prior.mean, size), repeatSamples(prior.logVar, size)) : gaussianLogDensity(z, tf.zerosLike(z), tf.zerosLike(z));
+      const logQz = gaussianLogDensity(z, repeatSamples(mean, size), repeatSamples(logVar, size));
       const chunkLogSum = tf.logSumExp(logPxz.add(logPz.sub(logQz).reshape([size, batch])), 0) as Tensor1D;
       return logSum ? (tf.logSumExp(tf.stack([logSum, chunkLogSum]), 0) as Tensor1D) : chunkLogSum;
     });

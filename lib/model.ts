@@ -1,4 +1,6 @@
+import {checkBeta, freeBitsKl} from "./collapse.js";
 import {dense} from "./dense.js";
+import {klStandardNormalPerUnit} from "./kl.js";
 import {elbo, type ElboTerms} from "./elbo.js";
 import type {Likelihood} from "./logDensity.js";
 import {ParamStore} from "./params.js";
@@ -76,12 +78,18 @@ export function modelConfig(options: Partial<ModelConfig> = {}): ModelConfig {
 export type Encoded = {
   /** [batch, latentDim] */
   mean: Tensor2D;
-  /** [batch, latentDim]; zeros for the plain autoencoder, which has no variance: the field is filled (σ = 1) only so the shape matches, and its loss never reads it. */
+  /**
+   * [batch, latentDim]. The plain autoencoder draws no noise (its code is `mean`); it returns zeros
+   * here only to keep the shape, and they are not a variance of anything it uses.
+   */
   logVar: Tensor2D;
 };
 
 export interface LossOptions {
+  /** Weight of the KL in the loss (β-VAE); 1 gives the −ELBO. */
   beta?: number;
+  /** Free bits λ (nats per latent unit, lib/collapse.ts): 0, the default, is the plain KL. Used by loss() only. */
+  freeBits?: number;
   seed?: number;
   /** One-hot labels [batch, numClasses], for the CVAE. */
   condition?: Tensor2D;
@@ -102,16 +110,29 @@ export interface Model {
   decodeMean(z: Tensor2D, condition?: Tensor2D): Tensor2D;
   /** p(z) or p(z | c): [batch, latentDim] each. */
   prior(batch: number, condition?: Tensor2D): Encoded;
-  /** Per-example ELBO terms (for the autoencoder: reconstruction = −‖x − x̂‖², kl = 0). */
+  /** perExample ELBO terms (for the autoencoder: logLikelihood = −‖x − x̂‖², kl = 0). */
   terms(x: Tensor, options?: LossOptions): ElboTerms;
-  /** The loss to minimize: −batchMean(ELBO) (autoencoder: batchMean ‖x − x̂‖²). */
-  loss(x: Tensor, options?: LossOptions): {loss: Tensor; reconstruction: Tensor; kl: Tensor};
+  /**
+   * batchMean numbers of one training step, each a scalar: `loss`, the training loss to minimize,
+   * −logLikelihood + β·KL (with free bits, β·Σ_j max(λ, KL_j)); `negElbo`, the −ELBO (β = 1, no free
+   * bits), the bound the loss curves compare; `logLikelihood` = E_q[log p(x|z)]; `kl`.
+   * For the autoencoder, loss = negElbo = batchMean ‖x − x̂‖² and kl = 0.
+   */
+  loss(x: Tensor, options?: LossOptions): TrainingLoss;
   /** n images decoded from z ~ p(z) (or p(z | c)) with its standard deviation scaled by temperature. */
   sample(n: number, options?: {temperature?: number; seed?: number; condition?: Tensor2D}): Tensor2D;
   /** Decoder mean of the encoder mean: the usual "reconstruction" picture. */
   reconstruct(x: Tensor, condition?: Tensor2D): Tensor2D;
   dispose(): void;
 }
+
+/** What Model.loss returns: batchMean scalars (see there). */
+export type TrainingLoss = {
+  loss: Tensor;
+  negElbo: Tensor;
+  logLikelihood: Tensor;
+  kl: Tensor;
+};
 
 /** Builds a model with freshly initialized, seeded parameters. */
 export function createModel(options: ModelConfig): Model {
@@ -223,8 +244,8 @@ export function createModel(options: ModelConfig): Model {
       const flat = x.reshape([x.shape[0], pixels]) as Tensor2D;
       const {mean, logVar} = encode(flat, condition);
       if (!stochastic) {
-        const reconstruction = tf.square(tf.sub(flat, decode(mean))).sum(1).neg() as Tensor1D;
-        return {reconstruction, kl: tf.zerosLike(reconstruction), elbo: reconstruction};
+        const logLikelihood = tf.square(tf.sub(flat, decode(mean))).sum(1).neg() as Tensor1D;
+        return {logLikelihood, kl: tf.zerosLike(logLikelihood), klPerUnit: tf.zerosLike(mean), elbo: logLikelihood};
       }
       const learnedPrior = config.kind === "cvae" && config.prior === "learned" ? prior(x.shape[0], condition) : undefined;
       return elbo({x: flat, mean, logVar, decode: (z) => decode(z, condition), likelihood: config.likelihood, beta, seed, prior: learnedPrior});
@@ -238,10 +259,14 @@ export function createModel(options: ModelConfig): Model {
     decodeMean: (z, condition) => tf.tidy(() => toMean(decode(z, condition))),
     prior,
     terms,
-    loss: (x, options) =>
+    loss: (x, {beta = 1, freeBits = 0, seed, condition} = {}) =>
       tf.tidy(() => {
-        const t = terms(x, options);
-        return {loss: t.elbo.mean().neg(), reconstruction: t.reconstruction.mean(), kl: t.kl.mean()};
+        checkBeta(beta);
+        const t = terms(x, {seed, condition});
+        const logLikelihood = t.logLikelihood.mean();
+        const kl = t.kl.mean();
+        const klTerm = freeBits > 0 ? freeBitsKl(t.klPerUnit, freeBits) : kl;
+        return {loss: logLikelihood.neg().add(klTerm.mul(beta)), negElbo: t.elbo.mean().neg(), logLikelihood, kl};
       }),
     sample: (n, {temperature = 1, seed, condition} = {}) =>
       tf.tidy(() => {
@@ -255,12 +280,13 @@ export function createModel(options: ModelConfig): Model {
   };
 }
 
-/** KL(q(z|x) ‖ N(0, I)) per latent unit averaged over a batch, [latentDim]: the basis of "active units". */
+/**
+ * KL(q(z_j|x) ‖ N(0, 1)) of each latent unit j, batchMean, [latentDim]. This is the average KL a unit
+ * carries, not Burda et al.'s activity (that is activeUnits below); a unit can vary across x and still
+ * carry little KL.
+ */
 export function klPerUnit(encoded: Encoded): Tensor1D {
-  return tf.tidy(() => {
-    const {mean, logVar} = encoded;
-    return tf.exp(logVar).add(tf.square(mean)).sub(1).sub(logVar).mul(0.5).mean(0) as Tensor1D;
-  });
+  return tf.tidy(() => klStandardNormalPerUnit(encoded.mean, encoded.logVar).mean(0) as Tensor1D);
 }
 
 

@@ -1,4 +1,4 @@
-import {tf, type Tensor} from "./tf.js";
+import {tf, type Tensor, type Tensor2D} from "./tf.js";
 
 /**
  * The reparameterization trick: z = mean + exp(logVar / 2) ⊙ epsilon, epsilon ~ N(0, I).
@@ -14,5 +14,18 @@ export function reparameterize(mean: Tensor, logVar: Tensor, epsilon?: Tensor, s
   return tf.tidy(() => {
     const noise = epsilon ?? tf.randomNormal(mean.shape, 0, 1, "float32", seed);
     return tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), noise));
+  });
+}
+
+/**
+ * Stacks `samples` copies of a per-example tensor in sample-major order, the layout of z drawn as
+ * [samples, batch, latentDim] and flattened: row s·batch + n is example n's row, for every sample s.
+ * @param t [batch, d]
+ * @returns [samples · batch, d]
+ */
+export function repeatSamples(t: Tensor, samples: number): Tensor2D {
+  return tf.tidy(() => {
+    const [batch, d] = t.shape;
+    return t.expandDims(0).tile([samples, 1, 1]).reshape([samples * batch, d]) as Tensor2D;
   });
 }

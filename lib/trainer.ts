@@ -1,5 +1,6 @@
-import {createAdam, type Optimizer} from "./adam.js";
-import {BatchSampler, type Binarization, type Dataset} from "./batches.js";
+import {checkLearningRate, createAdam, type Optimizer} from "./adam.js";
+import {BatchSampler, oneHotLabels, type Binarization, type Dataset} from "./batches.js";
+import {checkBeta, checkFreeBits, checkWarmupSteps, klWarmupBeta} from "./collapse.js";
 import type {Model} from "./model.js";
 import {disposeSnapshot} from "./params.js";
 import {tf, type Tensor, type Tensor2D} from "./tf.js";
@@ -9,7 +10,12 @@ export interface TrainerOptions {
   data: Dataset;
   batchSize?: number;
   learningRate?: number;
+  /** Weight of the KL in the training loss; 1 (the default) trains on the −ELBO itself. */
   beta?: number;
+  /** KL warm-up: β rises linearly from 0 over this many steps (lib/collapse.ts); 0, the default, is none. */
+  warmupSteps?: number;
+  /** Free bits λ in nats per latent unit (lib/collapse.ts); 0, the default, is none. */
+  freeBits?: number;
   epochs?: number;
   /** Seeds data order, binarization and the ε of every step. The model's own seed sets its initialization. */
   seed?: number;
@@ -19,21 +25,35 @@ export interface TrainerOptions {
   readEvery?: number;
   /** A readback with a loss above this (or NaN, or ±∞) counts as divergence. */
   maxLoss?: number;
+  /** The most step records `history` keeps; older ones are dropped first. */
+  historyLimit?: number;
   /** Called after every readback, with the steps read since the last one. */
   onProgress?: (progress: Progress) => void;
   /** Awaited after the last step of each epoch (numbered from 0), once its losses are read back: save a checkpoint, evaluate. */
   onEpochEnd?: (epoch: number) => Promise<void> | void;
 }
 
-/** One training step's numbers, averaged over its batch. */
+/**
+ * One training step's numbers, batchMean, in nats per image. With β = 1 and no warm-up or free bits,
+ * loss = negElbo; otherwise they are two different things (the loss is what was minimized).
+ */
 export interface StepRecord {
   step: number;
   epoch: number;
-  /** −ELBO per example (or the autoencoder's squared error). */
+  /** The training loss minimized at this step: reconstructionLoss + β·KL (or its free-bits form). */
   loss: number;
-  reconstruction: number;
+  /** −ELBO = reconstructionLoss + kl (the autoencoder's: its squared error). */
+  negElbo: number;
+  /** −E_q[log p(x|z)], the reconstruction term as a loss (≥ 0 for a Bernoulli decoder). */
+  reconstructionLoss: number;
+  /** KL(q(z|x) ‖ p(z)). */
   kl: number;
+  /** The β this step used (below the set β during a warm-up). */
+  beta: number;
 }
+
+/** The settings a Trainer runs with; read them from `trainer.options`, change them with its set… methods. */
+export type TrainerSettings = Required<Omit<TrainerOptions, "onProgress" | "onEpochEnd" | "model" | "data">>;
 
 export type TrainerState = "idle" | "running" | "paused" | "stopped" | "done" | "diverged";
 
@@ -74,22 +94,33 @@ export function yieldToEventLoop(): Promise<void> {
 }
 
 /**
+ * How many steps to take between readbacks: about `seconds` of work at the measured throughput, from 1
+ * (a slow GPU never has seconds of steps queued, which would hold up a page's frames) to `max` (a fast
+ * one stays busy). Before the first measurement (examplesPerSecond ≤ 0) it is `max`.
+ */
+export function readbackInterval(examplesPerSecond: number, batchSize: number, {seconds = 0.2, max = 10} = {}): number {
+  if (!(examplesPerSecond > 0) || !Number.isFinite(examplesPerSecond)) return max;
+  return Math.max(1, Math.min(max, Math.floor((seconds * examplesPerSecond) / batchSize)));
+}
+
+/**
  * Trains a model with Adam on mini-batches, step by step, without blocking the page: start with
- * run(), pause(), resume with run() again, step() once, stop(), reset(). Losses are kept on the backend
- * and read back asynchronously every `readEvery` steps. A NaN or exploding loss stops training and
- * restores the weights of the last good readback.
+ * run(), pause(), resume with run() again, singleStep() once, stop(), reset(). Losses are kept on the
+ * backend and read back asynchronously every `readEvery` steps. A NaN or exploding loss stops training
+ * and restores the weights of the last good readback. Settings change between steps through
+ * setLearningRate, setBeta, setWarmupSteps, setFreeBits and setReadEvery; `options` is a read-only view.
  */
 export class Trainer {
   readonly model: Model;
-  readonly options: Required<Omit<TrainerOptions, "onProgress" | "onEpochEnd" | "model" | "data">>;
-  readonly history: StepRecord[] = [];
+  private settings: TrainerSettings;
+  private records: StepRecord[] = [];
   onProgress?: (progress: Progress) => void;
   onEpochEnd?: (epoch: number) => Promise<void> | void;
   private sampler: BatchSampler;
   private optimizer: Optimizer;
   private stepCount = 0;
   private currentState: TrainerState = "idle";
-  private pending: {step: number; epoch: number; tensors: Tensor[]}[] = [];
+  private pending: {step: number; epoch: number; beta: number; tensors: Tensor[]}[] = [];
   private good: {step: number; weights: Map<string, Tensor>} | null = null;
   private initial: Map<string, Tensor>;
   private pauseRequested = false;
@@ -102,22 +133,28 @@ export class Trainer {
     this.onProgress = onProgress;
     this.onEpochEnd = onEpochEnd;
     const {kind, likelihood} = model.config;
-    this.options = {
+    this.settings = {
       batchSize: 128,
       learningRate: 1e-3,
       beta: 1,
+      warmupSteps: 0,
+      freeBits: 0,
       epochs: 1,
       seed: 0,
       binarize: likelihood.kind === "bernoulli" && kind !== "ae" ? "dynamic" : "none",
       readEvery: 10,
       maxLoss: 1e7,
+      historyLimit: 10_000,
       ...options
     };
-    const {learningRate, beta, epochs, readEvery} = this.options;
-    if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new Error(`learning rate must be a positive number, got ${learningRate}`);
-    if (!(beta >= 0) || !Number.isFinite(beta)) throw new Error(`β must be a number ≥ 0, got ${beta}`);
+    const {learningRate, beta, warmupSteps, freeBits, epochs, readEvery, historyLimit} = this.settings;
+    checkLearningRate(learningRate);
+    checkBeta(beta);
+    checkWarmupSteps(warmupSteps);
+    checkFreeBits(freeBits);
     if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`epochs must be a positive whole number, got ${epochs}`);
-    if (!Number.isInteger(readEvery) || readEvery < 1) throw new Error(`readEvery must be a positive whole number, got ${readEvery}`);
+    checkReadEvery(readEvery);
+    if (!Number.isInteger(historyLimit) || historyLimit < 1) throw new Error(`historyLimit must be a positive whole number, got ${historyLimit}`);
     if (kind === "cvae" && !data.labels) throw new Error("a cvae trains on labelled data, and this dataset has no labels");
     if (data.pixels !== model.config.imageShape.reduce((a, b) => a * b, 1)) {
       throw new Error(`the data has ${data.pixels} pixels per image, the model expects ${model.config.imageShape.join("×")}`);
@@ -125,6 +162,16 @@ export class Trainer {
     this.sampler = this.makeSampler();
     this.optimizer = this.makeOptimizer();
     this.initial = model.params.snapshot();
+  }
+
+  /** The settings in force (a copy: change them with the set… methods). */
+  get options(): Readonly<TrainerSettings> {
+    return {...this.settings};
+  }
+
+  /** The step records read back so far, oldest first; at most `historyLimit` of them (the latest). */
+  get history(): readonly StepRecord[] {
+    return this.records;
   }
 
   get state(): TrainerState {
@@ -140,7 +187,7 @@ export class Trainer {
   }
 
   get totalSteps(): number {
-    return this.sampler.batchesPerEpoch * this.options.epochs;
+    return this.sampler.batchesPerEpoch * this.settings.epochs;
   }
 
   get divergence(): Divergence | undefined {
@@ -174,7 +221,7 @@ export class Trainer {
       const epoch = this.trainStep();
       intervalExamples += this.sampler.batchSize;
       const epochEnded = epoch !== null;
-      if (this.pending.length >= this.options.readEvery || (epochEnded && this.onEpochEnd)) {
+      if (this.pending.length >= this.settings.readEvery || (epochEnded && this.onEpochEnd)) {
         await this.readBack(intervalExamples, intervalStart);
         intervalStart = performance.now();
         intervalExamples = 0;
@@ -201,10 +248,11 @@ export class Trainer {
     if (this.currentState === "done" || this.currentState === "stopped") return undefined;
     const start = performance.now();
     this.trainStep();
-    const before = this.history.length;
+    const last = this.records.at(-1);
     this.currentState = "paused";
     await this.readBack(this.sampler.batchSize, start);
-    return this.history.length > before ? this.history[this.history.length - 1] : undefined;
+    const now = this.records.at(-1);
+    return now !== last ? now : undefined;
   }
 
   /** Ends training for good; run() resolves with "stopped". */
@@ -222,7 +270,7 @@ export class Trainer {
     this.optimizer = this.makeOptimizer();
     this.sampler = this.makeSampler();
     this.stepCount = 0;
-    this.history.length = 0;
+    this.records = [];
     this.lastDivergence = undefined;
     if (this.good) disposeSnapshot(this.good.weights);
     this.good = null;
@@ -239,12 +287,12 @@ export class Trainer {
   }
 
   private makeSampler(): BatchSampler {
-    return new BatchSampler(this.data, {batchSize: this.options.batchSize, seed: this.options.seed, binarize: this.options.binarize});
+    return new BatchSampler(this.data, {batchSize: this.settings.batchSize, seed: this.settings.seed, binarize: this.settings.binarize});
   }
 
   private makeOptimizer(): Optimizer {
     // ε = 1e-8 as in PyTorch and the Adam paper (tfjs defaults to 1e-7).
-    return createAdam({learningRate: this.options.learningRate, epsilon: 1e-8});
+    return createAdam({learningRate: this.settings.learningRate, epsilon: 1e-8});
   }
 
   /** One optimizer step; returns the epoch it completed, or null mid-epoch. */
@@ -252,19 +300,19 @@ export class Trainer {
     const batch = this.sampler.next();
     const {model} = this;
     const step = this.stepCount;
-    const seed = this.options.seed * 1_000_003 + step;
+    const {seed, freeBits} = this.settings;
+    const beta = klWarmupBeta(step, this.settings.beta, this.settings.warmupSteps);
     const kept: Tensor[] = [];
     const x = tf.tensor2d(batch.x, [batch.size, this.data.pixels]);
-    const condition =
-      model.config.kind === "cvae" ? (tf.tidy(() => tf.oneHot(tf.tensor1d(batch.labels as Uint8Array, "int32"), model.config.numClasses as number).toFloat()) as Tensor2D) : undefined;
+    const condition = model.config.kind === "cvae" ? oneHotLabels(batch.labels as Uint8Array, model.config.numClasses as number) : undefined;
     const cost = this.optimizer.minimize(() => {
-      const {loss, reconstruction, kl} = model.loss(x, {beta: this.options.beta, seed, condition});
-      kept.push(tf.keep(reconstruction), tf.keep(kl));
-      return loss as tf.Scalar;
+      const terms = model.loss(x, {beta, freeBits, seed: seed * 1_000_003 + step, condition});
+      kept.push(tf.keep(terms.negElbo), tf.keep(terms.logLikelihood), tf.keep(terms.kl));
+      return terms.loss as tf.Scalar;
     }, model.params.list());
     x.dispose();
     condition?.dispose();
-    this.pending.push({step: step + 1, epoch: batch.epoch, tensors: [cost, ...kept]});
+    this.pending.push({step: step + 1, epoch: batch.epoch, beta, tensors: [cost, ...kept]});
     this.stepCount++;
     return batch.lastOfEpoch ? batch.epoch : null;
   }
@@ -289,22 +337,30 @@ export class Trainer {
     const records: StepRecord[] = pending.map((p, i) => ({
       step: p.step,
       epoch: p.epoch,
-      loss: values[3 * i],
-      reconstruction: values[3 * i + 1],
-      kl: values[3 * i + 2]
+      loss: values[4 * i],
+      negElbo: values[4 * i + 1],
+      reconstructionLoss: -values[4 * i + 2],
+      kl: values[4 * i + 3],
+      beta: p.beta
     }));
-    const bad = records.find((r) => !Number.isFinite(r.loss) || !Number.isFinite(r.kl) || Math.abs(r.loss) > this.options.maxLoss);
+    const bad = records.find((r) => !Number.isFinite(r.loss) || !Number.isFinite(r.negElbo) || Math.abs(r.loss) > this.settings.maxLoss);
     if (bad) {
       this.recover(bad);
       const good = records.filter((r) => r.step < bad.step);
-      this.history.push(...good);
+      this.remember(good);
       this.report(good, examplesPerSecond);
       return;
     }
-    this.history.push(...records);
+    this.remember(records);
     if (this.good) disposeSnapshot(this.good.weights);
     this.good = {step: this.stepCount, weights: this.model.params.snapshot()};
     this.report(records, examplesPerSecond);
+  }
+
+  private remember(records: StepRecord[]): void {
+    this.records.push(...records);
+    const excess = this.records.length - this.settings.historyLimit;
+    if (excess > 0) this.records.splice(0, excess);
   }
 
   private recover(bad: StepRecord): void {
@@ -319,7 +375,7 @@ export class Trainer {
       loss: bad.loss,
       restoredStep,
       message:
-        `Training diverged: the loss ${what} at step ${bad.step}. The learning rate (${this.options.learningRate}) is probably too large. ` +
+        `Training diverged: the loss ${what} at step ${bad.step}. The learning rate (${this.settings.learningRate}) is probably too large. ` +
         `The weights from step ${restoredStep} were restored and the optimizer was reset; lower the learning rate and continue.`
     };
     this.currentState = "diverged";
@@ -332,17 +388,19 @@ export class Trainer {
 
   /**
    * Reads the losses back every n steps from now on. Fewer steps between readbacks keep less work
-   * queued on a GPU (the page stays smoother on a slow one); more keep a fast one busier.
+   * queued on a GPU (the page stays smoother on a slow one); more keep a fast one busier. See
+   * readbackInterval for a policy.
    */
   setReadEvery(n: number): void {
-    if (!Number.isInteger(n) || n < 1) throw new Error(`readEvery must be a positive whole number, got ${n}`);
-    (this.options as {readEvery: number}).readEvery = n;
+    checkReadEvery(n);
+    this.settings.readEvery = n;
   }
 
-  /** Changes the learning rate for the steps to come (a fresh Adam state). */
+  /** Changes the learning rate for the steps to come (with a fresh Adam state). */
   setLearningRate(learningRate: number): void {
-    if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new Error(`learning rate must be a positive number, got ${learningRate}`);
-    (this.options as {learningRate: number}).learningRate = learningRate;
+    checkLearningRate(learningRate);
+    if (learningRate === this.settings.learningRate) return;
+    this.settings.learningRate = learningRate;
     this.optimizer.dispose();
     this.optimizer = this.makeOptimizer();
   }
@@ -353,13 +411,25 @@ export class Trainer {
    */
   scheduleLearningRate(learningRate: number): void {
     this.optimizer.setLearningRate(learningRate);
-    (this.options as {learningRate: number}).learningRate = learningRate;
+    this.settings.learningRate = learningRate;
   }
 
-  /** Changes β, the KL term's weight, for the steps to come (KL warm-up). */
+  /** Changes β, the KL's weight in the loss, for the steps to come. */
   setBeta(beta: number): void {
-    if (!(beta >= 0) || !Number.isFinite(beta)) throw new Error(`β must be a number ≥ 0, got ${beta}`);
-    (this.options as {beta: number}).beta = beta;
+    checkBeta(beta);
+    this.settings.beta = beta;
+  }
+
+  /** Changes the KL warm-up length (steps counted from the start of training, lib/collapse.ts). */
+  setWarmupSteps(steps: number): void {
+    checkWarmupSteps(steps);
+    this.settings.warmupSteps = steps;
+  }
+
+  /** Changes the free-bits floor λ (nats per latent unit, lib/collapse.ts); 0 turns it off. */
+  setFreeBits(lambda: number): void {
+    checkFreeBits(lambda);
+    this.settings.freeBits = lambda;
   }
 
   private report(records: StepRecord[], examplesPerSecond: number): void {
@@ -373,4 +443,8 @@ export class Trainer {
       divergence: this.currentState === "diverged" ? this.lastDivergence : undefined
     });
   }
+}
+
+function checkReadEvery(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`readEvery must be a positive whole number, got ${n}`);
 }

@@ -80,8 +80,8 @@ async function main() {
   };
   await writeFile(join(dir, "metrics.json"), JSON.stringify(report, null, 2));
   console.log(`Protocol: ${metrics.protocol}`);
-  if (metrics.negElbo !== null) console.log(`−ELBO ${metrics.negElbo.toFixed(2)} nats (reconstruction ${metrics.reconstruction.toFixed(2)} + KL ${metrics.kl?.toFixed(2)})`);
-  else console.log(`squared reconstruction error ${metrics.reconstruction.toFixed(2)} per image`);
+  if (metrics.negElbo !== null) console.log(`−ELBO ${metrics.negElbo.toFixed(2)} nats (reconstruction loss ${metrics.reconstructionLoss.toFixed(2)} + KL ${metrics.kl?.toFixed(2)})`);
+  else console.log(`squared reconstruction error ${metrics.reconstructionLoss.toFixed(2)} per image`);
   if (metrics.iwae) console.log(`−log p(x) ≈ ${metrics.iwae.nll.toFixed(2)} nats (IWAE bound, k = ${metrics.iwae.k})`);
   console.log(`active units: ${metrics.activeUnits.count} of ${model.config.latentDim}`);
   console.log(`saved ${join(dir, "metrics.json")} (${formatDuration(seconds)})`);

@@ -1,15 +1,17 @@
-// One-off migration (run once, kept so the change is reproducible): train-log.json files written before
-// the log said what its fields mean recorded trainReconstruction as the ELBO's term E_q[log p(x|z)]
-// (negative; the autoencoder's −‖x − x̂‖²) but testReconstruction as its negative, a loss. This rewrites
-// each such file in data/checkpoints (or the folders named) in today's layout (scripts/trainLog.ts):
-// both reconstructions as positive losses, trainNegElbo beside the training loss, and each epoch's
-// learning rate and β, read from the command that trained it. A file already in that layout is left alone.
+// Migration (kept so the change is reproducible): train-log.json files written before the log said
+// what its fields mean recorded trainReconstruction as the ELBO's term E_q[log p(x|z)] (negative; the
+// autoencoder's −‖x − x̂‖²) but testReconstruction as its negative, a loss. This rewrites each such file
+// in data/checkpoints (or the folders named) in today's layout (scripts/trainLog.ts): both as positive
+// losses named trainReconstructionLoss and testReconstructionLoss (lib's vocabulary), trainNegElbo
+// beside the training loss, and each epoch's learning rate and β, read from the command that trained
+// it. Files from the short-lived layout that had `fields` but the old names are renamed. A file already
+// in today's layout is left alone.
 //   npx tsx scripts/migrateTrainLogs.ts [DIR …]
 import {existsSync, readdirSync, readFileSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {TRAIN_LOG_FIELDS, type EpochLog} from "./trainLog.ts";
 
-type OldEpoch = Omit<EpochLog, "trainNegElbo" | "learningRate" | "beta">;
+type OldEpoch = Omit<EpochLog, "trainNegElbo" | "learningRate" | "beta" | "trainReconstructionLoss" | "testReconstructionLoss"> & {trainReconstruction: number; testReconstruction: number};
 
 const root = join(import.meta.dirname, "../data/checkpoints");
 const dirs = process.argv.length > 2 ? process.argv.slice(2) : readdirSync(root).map((name) => join(root, name));
@@ -17,8 +19,20 @@ for (const dir of dirs) {
   const path = join(dir, "train-log.json");
   if (!existsSync(path)) continue;
   const log = JSON.parse(readFileSync(path, "utf-8"));
-  if (log.fields) {
+  if (log.fields?.trainReconstructionLoss) {
     console.log(`${path}: already in the current layout`);
+    continue;
+  }
+  if (log.fields?.trainReconstruction) {
+    // Same numbers and signs (both positive losses), old names.
+    log.epochs = (log.epochs as Record<string, unknown>[]).map(({trainReconstruction, testReconstruction, ...rest}) => ({
+      ...rest,
+      trainReconstructionLoss: trainReconstruction,
+      testReconstructionLoss: testReconstruction
+    }));
+    const {command, config, backend, epochs} = log;
+    writeFileSync(path, JSON.stringify({command, config, backend, fields: TRAIN_LOG_FIELDS, epochs}, null, 2));
+    console.log(`${path}: ${epochs.length} epochs renamed`);
     continue;
   }
   const flag = (name: string, fallback: number) => {
@@ -40,10 +54,10 @@ for (const dir of dirs) {
       epoch: e.epoch,
       trainLoss: e.trainLoss,
       trainNegElbo,
-      trainReconstruction,
+      trainReconstructionLoss: trainReconstruction,
       trainKl: e.trainKl,
       testLoss: e.testLoss,
-      testReconstruction: e.testReconstruction,
+      testReconstructionLoss: e.testReconstruction,
       testKl: e.testKl,
       learningRate,
       beta,

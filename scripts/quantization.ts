@@ -48,13 +48,13 @@ async function main() {
     const row = {
       name,
       examples: f16.examples,
-      float16: {bytes: float16Bundle.byteLength, gzipBytes: gzipSync(float16Bundle).byteLength, negElbo: f16.negElbo, reconstruction: f16.reconstruction, kl: f16.kl},
-      uint8: {bytes: uint8Bundle.byteLength, gzipBytes: gzipSync(uint8Bundle).byteLength, negElbo: u8.negElbo, reconstruction: u8.reconstruction, kl: u8.kl},
+      float16: {bytes: float16Bundle.byteLength, gzipBytes: gzipSync(float16Bundle).byteLength, negElbo: f16.negElbo, reconstructionLoss: f16.reconstructionLoss, kl: f16.kl},
+      uint8: {bytes: uint8Bundle.byteLength, gzipBytes: gzipSync(uint8Bundle).byteLength, negElbo: u8.negElbo, reconstructionLoss: u8.reconstructionLoss, kl: u8.kl},
       // −ELBO in nats; for the autoencoder, its squared error.
-      change: (u8.negElbo ?? u8.reconstruction) - (f16.negElbo ?? f16.reconstruction)
+      change: (u8.negElbo ?? u8.reconstructionLoss) - (f16.negElbo ?? f16.reconstructionLoss)
     };
     const what = f16.negElbo === null ? "squared error" : "−ELBO";
-    console.log(`${name}: ${what} ${(f16.negElbo ?? f16.reconstruction).toFixed(3)} (float16, ${row.float16.bytes} bytes) → ${(u8.negElbo ?? u8.reconstruction).toFixed(3)} (8-bit, ${row.uint8.bytes} bytes): ${row.change >= 0 ? "+" : ""}${row.change.toFixed(3)}`);
+    console.log(`${name}: ${what} ${(f16.negElbo ?? f16.reconstructionLoss).toFixed(3)} (float16, ${row.float16.bytes} bytes) → ${(u8.negElbo ?? u8.reconstructionLoss).toFixed(3)} (8-bit, ${row.uint8.bytes} bytes): ${row.change >= 0 ? "+" : ""}${row.change.toFixed(3)}`);
     rows.push(row);
   }
   const report = {

@@ -114,6 +114,8 @@ async function main() {
   const backend = await chooseBackend({prefer: "wasm"});
   const [train, test] = [await loadSplit(source, "train"), await loadSplit(source, "test")];
   const model = createModel(config);
+  // One vocabulary with lib (scripts/trainLog.ts): trainLoss is what was minimized (with β), trainNegElbo
+  // the −ELBO, and every reconstructionLoss is −E_q[log p(x|z)] (≥ 0).
   let log: TrainLog = {command: [command], config, backend: backend.backend, fields: TRAIN_LOG_FIELDS, epochs: []};
   let done = 0;
   if (flags.resume) {
@@ -144,11 +146,13 @@ async function main() {
   const draw = progressLine();
   const perEpoch = trainer.totalSteps / (epochs - done);
   let epochStart = performance.now();
-  let recent = {loss: 0, reconstruction: 0, kl: 0, n: 0};
+  let recent = {loss: 0, negElbo: 0, reconstructionLoss: 0, kl: 0, n: 0};
   let rate = 0;
   trainer.onProgress = (p) => {
     if (p.records.length === 0) return;
-    for (const r of p.records) recent = {loss: recent.loss + r.loss, reconstruction: recent.reconstruction + r.reconstruction, kl: recent.kl + r.kl, n: recent.n + 1};
+    for (const r of p.records) {
+      recent = {loss: recent.loss + r.loss, negElbo: recent.negElbo + r.negElbo, reconstructionLoss: recent.reconstructionLoss + r.reconstructionLoss, kl: recent.kl + r.kl, n: recent.n + 1};
+    }
     if (p.examplesPerSecond > 0) rate = rate ? 0.8 * rate + 0.2 * p.examplesPerSecond : p.examplesPerSecond;
     const inEpoch = p.step - Math.floor((p.step - 1) / perEpoch) * perEpoch;
     const left = ((trainer.totalSteps - p.step) * batchSize) / Math.max(rate, 1);
@@ -159,18 +163,14 @@ async function main() {
     const seconds = (performance.now() - epochStart) / 1000;
     const testMetrics = await evaluateModel(model, test, {k: 0, limit: testLimit, seed: 12345});
     const stochastic = testMetrics.kl !== null;
-    // The trainer's reconstruction is the term of the ELBO, E_q[log p(x|z)] (the autoencoder's −‖x − x̂‖²);
-    // the log records it as a loss, with the sign evaluateModel gives the test set's.
-    const trainReconstruction = -recent.reconstruction / recent.n;
-    const trainKl = recent.kl / recent.n;
     const entry: EpochLog = {
       epoch: done + epoch + 1,
       trainLoss: recent.loss / recent.n,
-      trainNegElbo: stochastic ? trainReconstruction + trainKl : null,
-      trainReconstruction,
-      trainKl,
-      testLoss: testMetrics.negElbo ?? testMetrics.reconstruction,
-      testReconstruction: testMetrics.reconstruction,
+      trainNegElbo: stochastic ? recent.negElbo / recent.n : null,
+      trainReconstructionLoss: recent.reconstructionLoss / recent.n,
+      trainKl: recent.kl / recent.n,
+      testLoss: testMetrics.negElbo ?? testMetrics.reconstructionLoss,
+      testReconstructionLoss: testMetrics.reconstructionLoss,
       testKl: testMetrics.kl,
       learningRate: trainer.options.learningRate,
       beta: trainer.options.beta,
@@ -182,9 +182,9 @@ async function main() {
     trainer.scheduleLearningRate(learningRateAt(entry.epoch + 1));
     trainer.setBeta(betaAt(entry.epoch + 1));
     endProgressLine();
-    const parts = entry.testKl === null ? "squared error per image" : `reconstruction ${entry.testReconstruction.toFixed(2)}, KL ${entry.testKl.toFixed(2)}; nats`;
+    const parts = entry.testKl === null ? "squared error per image" : `reconstruction loss ${entry.testReconstructionLoss.toFixed(2)}, KL ${entry.testKl.toFixed(2)}; nats`;
     console.log(`epoch ${entry.epoch}/${epochs}: train ${entry.trainLoss.toFixed(2)}, test ${entry.testLoss.toFixed(2)} (${parts}), ${formatDuration(seconds)}, saved`);
-    recent = {loss: 0, reconstruction: 0, kl: 0, n: 0};
+    recent = {loss: 0, negElbo: 0, reconstructionLoss: 0, kl: 0, n: 0};
     epochStart = performance.now();
   };
   let interrupted = false;

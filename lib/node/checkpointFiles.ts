@@ -2,6 +2,7 @@
 // the layout tfjs's own converters write. Not re-exported by lib/index.ts, which pages import.
 import {mkdir, readFile, rename, stat, writeFile} from "node:fs/promises";
 import {join} from "node:path";
+import {concatBytes} from "../bytes.js";
 import {CheckpointError, MAX_CHECKPOINT_BYTES} from "../checkpoint.js";
 import {tf} from "../tf.js";
 
@@ -49,12 +50,7 @@ export function folderHandler(dir: string): tf.io.IOHandler {
           buffers.push(new Uint8Array(await readFile(file)));
         }
       }
-      const total = new Uint8Array(buffers.reduce((s, b) => s + b.byteLength, 0));
-      let offset = 0;
-      for (const b of buffers) {
-        total.set(b, offset);
-        offset += b.byteLength;
-      }
+      const total = concatBytes(buffers);
       return {
         modelTopology: json.modelTopology as tf.io.ModelArtifacts["modelTopology"],
         format: json.format,

@@ -17,7 +17,17 @@ export interface LinkOptions<T> {
   /** Turns the URL's text into a value; return undefined to reject it (the input keeps its default). */
   parse?: (text: string) => T | undefined;
   format?: (value: T) => string;
+  /**
+   * An older key this input used to be stored under, with its own reader (e.g. a select's former
+   * option index). Read only when `key` is absent; the URL is then rewritten under `key`.
+   */
+  legacy?: {key: string; parse: (text: string) => T | undefined};
 }
+
+/** The largest counter (a "Draw new samples" button's clicks) a URL may set. */
+export const MAX_COUNTER = 1_000_000;
+/** The largest global seed; seeds are whole numbers from 1. */
+export const MAX_SEED = 1_000_000;
 
 const parseNumber = (text: string) => {
   const n = Number(text);
@@ -25,34 +35,66 @@ const parseNumber = (text: string) => {
 };
 
 /**
+ * What a URL value must be for this input to take it, judged from the input itself: a number inside a
+ * range or number field's min and max; a whole click count from 0 to MAX_COUNTER for a button; an
+ * existing option for a select; any non-empty text otherwise.
+ */
+function defaultParse(input: HTMLElement & {value: unknown}): (text: string) => unknown {
+  const field = (input.matches("input") ? input : (input.querySelector("input[type=range]") ?? input.querySelector("input[type=number]"))) as HTMLInputElement | null;
+  const isCounter = !field && !input.querySelector("select, textarea, input") && input.querySelector("button") !== null;
+  return (text: string) => {
+    if (typeof input.value !== "number") return text === "" ? undefined : text;
+    const n = parseNumber(text);
+    if (n === undefined) return undefined;
+    if (isCounter) return Number.isInteger(n) && n >= 0 && n <= MAX_COUNTER ? n : undefined;
+    const min = field?.min !== undefined && field.min !== "" ? Number(field.min) : -Infinity;
+    const max = field?.max !== undefined && field.max !== "" ? Number(field.max) : Infinity;
+    return n >= min && n <= max ? n : undefined;
+  };
+}
+
+/**
  * Puts an input's value in the page's URL under `key`: restored from the URL when the page loads,
  * written back (without a new history entry) whenever the reader changes it. Wrap an Observable
- * input before view(): `view(linked(Inputs.range(...), "mu"))`. A malformed value in the URL is
- * ignored and the input keeps its default.
+ * input before view(): `view(linked(Inputs.range(...), "mu"))`. The URL holds the value itself. A value
+ * the input cannot take (empty, not a number, outside its range, an absurd count, not one of its
+ * options) is ignored and the input keeps its default.
  */
-export function linked<E extends HTMLElement & {value: unknown}>(input: E, key: string, {parse, format = String}: LinkOptions<E["value"]> = {}): E {
-  const read = parse ?? ((text: string) => (typeof input.value === "number" ? parseNumber(text) : text) as E["value"] | undefined);
-  const text = new URL(location.href).searchParams.get(key);
-  if (text !== null) {
-    const value = read(text);
-    if (value !== undefined) {
-      const before = input.value;
-      input.value = value;
-      // An input that cannot take the value (a select without that option) keeps its default.
-      if (String(input.value) !== String(value)) input.value = before;
+export function linked<E extends HTMLElement & {value: unknown}>(input: E, key: string, {parse, format = String, legacy}: LinkOptions<E["value"]> = {}): E {
+  const read = (parse ?? defaultParse(input)) as (text: string) => E["value"] | undefined;
+  const params = new URL(location.href).searchParams;
+  const take = (value: E["value"] | undefined) => {
+    if (value === undefined) return false;
+    const before = input.value;
+    input.value = value;
+    // An input that cannot take the value (a select without that option) keeps its default.
+    if (String(input.value) !== String(value)) {
+      input.value = before;
+      return false;
     }
+    return true;
+  };
+  const text = params.get(key);
+  if (text !== null) take(read(text));
+  else if (legacy && params.get(legacy.key) !== null) {
+    // An old link: read it as it was meant, then store it the new way.
+    const taken = take(legacy.parse(params.get(legacy.key) as string));
+    setUrlParam(legacy.key, null);
+    if (taken) setUrlParam(key, format(input.value));
   }
   input.addEventListener("input", () => setUrlParam(key, format(input.value)));
   return input;
 }
 
+const isSeed = (n: number) => Number.isInteger(n) && n >= 1 && n <= MAX_SEED;
+
 /** The seed a page starts with: ?seed= in the URL, else the last one set on this browser, else 1. */
 export function initialSeed(): number {
   const fromUrl = parseNumber(new URL(location.href).searchParams.get("seed") ?? "");
-  if (fromUrl !== undefined && Number.isInteger(fromUrl) && fromUrl >= 1) return fromUrl;
+  if (fromUrl !== undefined && isSeed(fromUrl)) return fromUrl;
   try {
     const stored = Number(localStorage.getItem(SEED_KEY));
-    if (Number.isInteger(stored) && stored >= 1) return stored;
+    if (isSeed(stored)) return stored;
   } catch {
     // Storage may be disabled.
   }
@@ -98,6 +140,7 @@ export function ChapterTools(): HTMLElement & {value: number} {
   seed.id = seedId;
   seed.type = "number";
   seed.min = "1";
+  seed.max = String(MAX_SEED);
   seed.step = "1";
   seed.value = String(initialSeed());
   seed.title = "Every random figure on every chapter uses this seed: share it, and a class sees the same numbers on the same backend.";
@@ -114,8 +157,8 @@ export function ChapterTools(): HTMLElement & {value: number} {
 
   seed.addEventListener("change", () => {
     const n = Number(seed.value);
-    if (!Number.isInteger(n) || n < 1) {
-      message.textContent = `The seed must be a whole number from 1; keeping ${root.value}.`;
+    if (!isSeed(n)) {
+      message.textContent = `The seed must be a whole number from 1 to ${MAX_SEED.toLocaleString("en")}; keeping ${root.value}.`;
       seed.value = String(root.value);
       return;
     }

@@ -111,7 +111,7 @@ export function CodeExercise({exercise: id, seed = 1, timeoutMs = 2000, pageSeed
   root.dataset.state = "unchecked";
   root.dataset.language = language;
 
-  const choice = select("Language", LANGUAGES, LANGUAGES.findIndex((l) => l.value === language));
+  const choice = select("Language", LANGUAGES, language);
   const toolbar = document.createElement("div");
   toolbar.className = "exercise-toolbar lab-buttons";
   toolbar.append(choice.field);

@@ -3,7 +3,7 @@ export interface CurvePoint {
   epoch: number;
   trainLoss: number;
   trainNegElbo?: number | null;
-  trainReconstruction: number;
+  trainReconstructionLoss: number;
   trainKl: number;
   testLoss: number;
   testKl: number | null;
@@ -28,7 +28,7 @@ export interface ShippedModel {
     epochs: number | null;
     examples: number;
     negElbo: number | null;
-    reconstruction: number;
+    reconstructionLoss: number;
     kl: number | null;
     iwae: {k: number; nll: number} | null;
     activeUnits: {count: number; threshold: number};
@@ -90,7 +90,7 @@ export function architecture(m: ShippedModel): string {
 
 /** The measured numbers of each shipped model, one row each, straight from its metrics.json. */
 export function ModelTable(models: ShippedModel[]): HTMLElement {
-  const t = table(["Checkpoint", "Epochs", "−ELBO (nats)", "bits/dim", "Reconstruction", "KL", "−log p(x) (nats)", "bits/dim", "Active units"]);
+  const t = table(["Checkpoint", "Epochs", "−ELBO (nats)", "bits/dim", "Reconstruction loss", "KL", "−log p(x) (nats)", "bits/dim", "Active units"]);
   const body = t.createTBody();
   for (const m of models) {
     const row = body.insertRow();
@@ -104,7 +104,7 @@ export function ModelTable(models: ShippedModel[]): HTMLElement {
     cell(row, String(x.epochs ?? "—"), true);
     cell(row, fixed(x.negElbo), true);
     cell(row, x.negElbo === null ? "—" : fixed(bitsPerDim(x.negElbo, pixels), 3), true);
-    cell(row, `${fixed(x.reconstruction)}${x.negElbo === null ? "*" : ""}`, true);
+    cell(row, `${fixed(x.reconstructionLoss)}${x.negElbo === null ? "*" : ""}`, true);
     cell(row, fixed(x.kl), true);
     cell(row, x.iwae ? fixed(x.iwae.nll) : "—", true);
     cell(row, x.iwae ? fixed(bitsPerDim(x.iwae.nll, pixels), 3) : "—", true);
@@ -148,8 +148,8 @@ export function PublishedTable(published: {rows: {model: string; trainingK: numb
 export interface QuantizationRow {
   name: string;
   examples: number;
-  float16: {bytes: number; gzipBytes: number; negElbo: number | null; reconstruction: number};
-  uint8: {bytes: number; gzipBytes: number; negElbo: number | null; reconstruction: number};
+  float16: {bytes: number; gzipBytes: number; negElbo: number | null; reconstructionLoss: number};
+  uint8: {bytes: number; gzipBytes: number; negElbo: number | null; reconstructionLoss: number};
   change: number;
 }
 
@@ -162,8 +162,8 @@ export function QuantizationTable(rows: QuantizationRow[]): HTMLElement {
     cell(row, r.name).style.fontFamily = "var(--monospace)";
     for (const bytes of [r.float16.bytes, r.float16.gzipBytes, r.uint8.bytes, r.uint8.gzipBytes]) cell(row, (bytes / 1e6).toFixed(2), true);
     const mark = r.float16.negElbo === null ? "*" : "";
-    cell(row, `${fixed(r.float16.negElbo ?? r.float16.reconstruction, 3)}${mark}`, true);
-    cell(row, `${fixed(r.uint8.negElbo ?? r.uint8.reconstruction, 3)}${mark}`, true);
+    cell(row, `${fixed(r.float16.negElbo ?? r.float16.reconstructionLoss, 3)}${mark}`, true);
+    cell(row, `${fixed(r.uint8.negElbo ?? r.uint8.reconstructionLoss, 3)}${mark}`, true);
     cell(row, `${r.change >= 0 ? "+" : "−"}${Math.abs(r.change).toFixed(3)}`, true);
   }
   return t;

@@ -5,7 +5,7 @@ import {chooseBackend, tf, type BackendChoice} from "../lib/index.js";
 
 // import.meta.resolve makes Framework copy each file into the built site and return its URL,
 // so the WASM backend never reaches for a CDN.
-const WASM_FILES = {
+export const WASM_FILES = {
   "tfjs-backend-wasm.wasm": import.meta.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"),
   "tfjs-backend-wasm-simd.wasm": import.meta.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm"),
   "tfjs-backend-wasm-threaded-simd.wasm": import.meta.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm")

@@ -11,13 +11,20 @@ import {siteWeights} from "../../lib/quantize.ts";
 const root = join(import.meta.dirname, "../../data");
 const read = (path: string) => (existsSync(path) ? JSON.parse(readFileSync(path, "utf-8")) : null);
 const checkpoints = join(root, "checkpoints");
+// metrics.json files written before lib's one vocabulary call the reconstruction loss
+// (−E_q[log p(x|z)], ≥ 0) "reconstruction"; newer ones "reconstructionLoss". Read both.
+const withCurrentNames = (metrics: Record<string, unknown> | null) => {
+  if (!metrics) return null;
+  const {reconstruction, ...rest} = metrics;
+  return {...rest, reconstructionLoss: rest.reconstructionLoss ?? reconstruction};
+};
 const all = (existsSync(checkpoints) ? readdirSync(checkpoints) : [])
   .filter((name) => existsSync(join(checkpoints, name, "model.json")))
   .sort()
   .map((name) => {
     const dir = join(checkpoints, name);
     const modelJson = read(join(dir, "model.json"));
-    const metrics = read(join(dir, "metrics.json"));
+    const metrics = withCurrentNames(read(join(dir, "metrics.json")));
     const log = read(join(dir, "train-log.json"));
     const files = ["model.json", ...modelJson.weightsManifest.flatMap((g: {paths: string[]}) => g.paths)];
     const bytes = files.reduce((sum: number, file: string) => sum + statSync(join(dir, file)).size, 0);

@@ -164,7 +164,7 @@ export const claims = [
         const averaged = perPixel - kl;
         expect(784 * averaged).toBeCloseTo(summed[n], 1);
       }
-      tf.dispose([x, mean, logVar, epsilon, logits, sumOfBoth.reconstruction, sumOfBoth.kl, sumOfBoth.elbo]);
+      tf.dispose([x, mean, logVar, epsilon, logits, sumOfBoth.logLikelihood, sumOfBoth.kl, sumOfBoth.elbo]);
       model.dispose();
     }
   ),

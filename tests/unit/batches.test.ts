@@ -1,6 +1,9 @@
 import {describe, expect, it} from "vitest";
-import {BatchSampler, validateDataset} from "../../lib/index.ts";
+import {BatchSampler, oneHotLabels, validateDataset} from "../../lib/index.ts";
 import {prototypeData} from "./fixtures.ts";
+import {useBackend} from "./helpers.ts";
+
+useBackend("cpu");
 
 describe("batches", () => {
   const data = prototypeData({count: 100});
@@ -38,5 +41,13 @@ describe("batches", () => {
   it("validateDataset() explains a size mismatch", () => {
     expect(() => validateDataset({...data, count: 101})).toThrow(/pixel values, expected 101 × 16/);
     expect(() => validateDataset({...data, labels: new Uint8Array(3)})).toThrow(/3 labels for 100 images/);
+  });
+
+  it("oneHotLabels([2, 0], 3) is [[0, 0, 1], [1, 0, 0]] (float32), and a label out of range is refused", () => {
+    const t = oneHotLabels([2, 0], 3);
+    expect(t.dtype).toBe("float32");
+    expect(t.arraySync()).toEqual([[0, 0, 1], [1, 0, 0]]);
+    t.dispose();
+    expect(() => oneHotLabels([3], 3)).toThrow(/label 3 is not one of 0…2/);
   });
 });

@@ -26,7 +26,7 @@ describe("elbo", () => {
     const draw = normalSampler(8);
     const singles = Array.from({length: 20_000}, () => model.logLikelihood(x, q.mean.map((m, j) => m + Math.exp(q.logVar[j] / 2) * draw())));
     const tolerance = (4 * meanAndStd(singles).std) / Math.sqrt(100_000);
-    expect(Math.abs(values(terms.reconstruction)[0] - exact.reconstruction)).toBeLessThan(tolerance);
+    expect(Math.abs(values(terms.logLikelihood)[0] - exact.reconstruction)).toBeLessThan(tolerance);
     expect(Math.abs(values(terms.elbo)[0] - exact.elbo)).toBeLessThan(tolerance);
   });
 
@@ -41,8 +41,8 @@ describe("elbo", () => {
     };
     const one = elbo({...inputs, beta: 1});
     const four = elbo({...inputs, beta: 4});
-    expect(values(four.reconstruction)).toEqual(values(one.reconstruction)); // same seed, same z
-    const want = values(one.reconstruction).map((r, i) => r - 4 * values(one.kl)[i]);
+    expect(values(four.logLikelihood)).toEqual(values(one.logLikelihood)); // same seed, same z
+    const want = values(one.logLikelihood).map((r, i) => r - 4 * values(one.kl)[i]);
     values(four.elbo).forEach((v, i) => expect(v).toBeCloseTo(want[i], 4));
     const loss = values(elboLoss({...inputs, beta: 1}))[0];
     expect(loss).toBeCloseTo(-(values(one.elbo)[0] + values(one.elbo)[1]) / 2, 4);
@@ -63,7 +63,7 @@ describe("elbo", () => {
     expect(() => elbo({...base, beta: -1})).toThrow(/beta/);
     const leaked = await leakedBy(() => {
       const t = elbo({...base, samples: 3, seed: 1});
-      [t.elbo, t.kl, t.reconstruction].forEach((v) => v.dispose());
+      [t.elbo, t.kl, t.klPerUnit, t.logLikelihood].forEach((v) => v.dispose());
       elboLoss(base).dispose();
     });
     // decode() makes W and b inside the caller's tidy: nothing may survive.

@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {klDiagonalGaussians, klMonteCarlo, klStandardNormal, tf, type Tensor2D} from "../../lib/index.ts";
+import {klDiagonalGaussians, klDiagonalGaussiansPerUnit, klMonteCarlo, klStandardNormal, klStandardNormalPerUnit, tf, type Tensor2D} from "../../lib/index.ts";
 import {leakedBy, useBackend, values} from "./helpers.ts";
 
 useBackend("cpu");
@@ -48,6 +48,21 @@ describe("kl", () => {
   it("klMonteCarlo(…, {samples: 0}) is refused with a clear message", () => {
     const z = t2([[0]]);
     expect(() => klMonteCarlo(z, z, z, z, {samples: 0})).toThrow(/samples must be a positive integer/);
+  });
+
+  it("klStandardNormalPerUnit(mean, logVar) is each unit's ½(σ² + μ² − 1 − log σ²), written out in plain numbers", () => {
+    const mean = [[0.5, -2], [0, 1.2]];
+    const logVar = [[0.3, -1], [0, 0.4]];
+    const want = mean.map((row, n) => row.map((m, j) => 0.5 * (Math.exp(logVar[n][j]) + m * m - 1 - logVar[n][j])));
+    const got = tf.tidy(() => klStandardNormalPerUnit(t2(mean), t2(logVar)).arraySync() as number[][]);
+    got.forEach((row, n) => row.forEach((v, j) => expect(v).toBeCloseTo(want[n][j], 5)));
+  });
+
+  it("klDiagonalGaussiansPerUnit(q, p) is each unit's 1-D Gaussian KL, ½(log σp²/σq² + (σq² + (μq − μp)²)/σp² − 1)", () => {
+    const [mq, lq, mp, lp] = [[[0.4, -1]], [[-0.5, 0.2]], [[1, 0]], [[0.3, -0.6]]];
+    const want = mq[0].map((m, j) => 0.5 * (lp[0][j] - lq[0][j] + (Math.exp(lq[0][j]) + (m - mp[0][j]) ** 2) / Math.exp(lp[0][j]) - 1));
+    const got = tf.tidy(() => values(klDiagonalGaussiansPerUnit(t2(mq), t2(lq), t2(mp), t2(lp))));
+    got.forEach((v, j) => expect(v).toBeCloseTo(want[j], 5));
   });
 
   it("the KL functions leak no tensors", async () => {

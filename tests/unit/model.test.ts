@@ -92,7 +92,7 @@ describe("model", () => {
     const terms = ae.terms(y);
     // The autoencoder's loss is the squared error of its deterministic reconstruction, with no KL.
     const sse = values(tf.square(tf.sub(y, ae.decode(ae.encode(y).mean))).sum(1));
-    expect(values(terms.reconstruction)).toEqual(sse.map((v) => expect.closeTo(-v, 5)));
+    expect(values(terms.logLikelihood)).toEqual(sse.map((v) => expect.closeTo(-v, 5)));
     expect(values(terms.kl)).toEqual([0, 0, 0]);
     conv.dispose();
     ae.dispose();

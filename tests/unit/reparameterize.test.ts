@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {reparameterize, tf, type Tensor} from "../../lib/index.ts";
+import {repeatSamples, reparameterize, tf, type Tensor} from "../../lib/index.ts";
 import {meanAndStd, useBackend, values} from "./helpers.ts";
 
 useBackend("cpu");
@@ -31,5 +31,10 @@ describe("reparameterize", () => {
     });
     gl.forEach((g, i) => expect(g).toBeCloseTo(fd[i], 3));
     expect(gl[0]).toBeCloseTo(0.5 * Math.exp(0.15) * 0.7, 5);
+  });
+
+  it("repeatSamples(t, 3) stacks the rows sample-major: row s·batch + n is row n, for every s", () => {
+    const got = tf.tidy(() => repeatSamples(tf.tensor2d([[1, 2], [3, 4]]), 3).arraySync());
+    expect(got).toEqual([[1, 2], [3, 4], [1, 2], [3, 4], [1, 2], [3, 4]]);
   });
 });

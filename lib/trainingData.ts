@@ -1,4 +1,8 @@
-import {concatDatasets, decodeDigits, type Dataset} from "../lib/index.js";
+// Fetching the site's digit files with progress: fetch() only, no DOM, so the page, a worker and
+// Node run the same code.
+import type {Dataset} from "./batches.js";
+import {concatBytes} from "./bytes.js";
+import {concatDatasets, decodeDigits} from "./digits.js";
 
 /** Bytes from a URL of the site, reporting progress as they arrive. */
 export async function fetchWithProgress(url: string, onProgress: (loaded: number, total: number) => void): Promise<Uint8Array> {
@@ -15,20 +19,14 @@ export async function fetchWithProgress(url: string, onProgress: (loaded: number
     loaded += value.length;
     onProgress(loaded, total);
   }
-  const bytes = new Uint8Array(loaded);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
+  return concatBytes(chunks);
 }
 
 /**
- * The training set, streamed chunk by chunk (10,000 digits each) with a progress callback; resolves to
- * one Dataset. `chunks` limits how many are fetched (phones start with one).
+ * The training set, streamed chunk by chunk (10,000 digits each, one URL per chunk) with a progress
+ * callback; resolves to one Dataset. Pass fewer URLs for fewer digits (phones start with one).
  */
-export async function loadTrainingSet(urls: string[], onProgress: (fraction: number, message: string) => void): Promise<Dataset> {
+export async function loadTrainingSet(urls: string[], onProgress: (fraction: number, message: string) => void = () => {}): Promise<Dataset> {
   const parts: Dataset[] = [];
   for (let i = 0; i < urls.length; i++) {
     const bytes = await fetchWithProgress(urls[i], (loaded, total) => {
@@ -37,6 +35,7 @@ export async function loadTrainingSet(urls: string[], onProgress: (fraction: num
     });
     parts.push(decodeDigits(bytes, `training part ${i + 1}`));
   }
-  onProgress(1, `${(parts.length * 10_000).toLocaleString("en")} training digits loaded`);
-  return concatDatasets(parts);
+  const all = concatDatasets(parts);
+  onProgress(1, `${all.count.toLocaleString("en")} training digits loaded`);
+  return all;
 }

@@ -1,0 +1,403 @@
+// A training session: one model, its Trainer and its data, driven by messages. The training lab and
+// the β sweep send it commands and draw what it sends back. It runs unchanged inside a dedicated
+// Web Worker (src/training/trainingWorker.ts) or, where a worker cannot run the page's backend, on the
+// page's own thread: the page cannot tell the two apart except by the `thread` it is told.
+// No DOM: pictures leave as pixel arrays, checkpoints as tfjs ModelArtifacts.
+import {oneHotLabels, type Dataset} from "./batches.js";
+import {CheckpointError, describe, modelFromArtifacts, modelToArtifacts} from "./checkpoint.js";
+import {evaluateHeldOut, heldOutSet, type HeldOut, type HeldOutScore} from "./evaluate.js";
+import {latentGrid} from "./latentGrid.js";
+import {createModel, validateConfig, type Model, type ModelConfig} from "./model.js";
+import {tf, type Tensor2D} from "./tf.js";
+import {loadTrainingSet} from "./trainingData.js";
+import {readbackInterval, Trainer, type Progress} from "./trainer.js";
+
+/** How to train: the model to build and the Trainer's settings. */
+export interface TrainingSetup {
+  config: ModelConfig;
+  batchSize: number;
+  learningRate: number;
+  beta: number;
+  warmupSteps?: number;
+  freeBits?: number;
+  /** Seeds the batches' order, their binarization and every step's ε (config.seed seeds the weights). */
+  seed: number;
+  /** Epochs until the run is done (default 1,000: as good as endless in a lab). */
+  epochs?: number;
+  /** Steps between loss readbacks, or "auto" (the default): about 0.2 s of work (lib's readbackInterval). */
+  readEvery?: number | "auto";
+}
+
+/** What the session draws for the page at each snapshot. */
+export interface PictureSpec {
+  /** Reconstruct the first this many test digits. */
+  reconstruct: number;
+  /** For a CVAE: `samplesPerDigit` samples of each digit 0–9 by label (row r uses the same code in every column). */
+  samplesPerDigit?: number;
+  /** For a VAE with a 2-D latent: the decoded manifold, n × n codes over [−extent, extent]² (lib's latentGrid). */
+  manifold?: {n: number; extent: number};
+  /** While training, a snapshot at most this often (ms). */
+  everyMs?: number;
+}
+
+/** Which checkpoints a load accepts (the lab's kind of model, 28×28 digits). */
+export interface LoadRequirement {
+  kind: ModelConfig["kind"];
+  imageShape: ModelConfig["imageShape"];
+}
+
+/** Commands, page → session. */
+export type TrainingCommand =
+  | {type: "data"; urls: string[]; limit?: number}
+  | {type: "test"; test: Dataset; heldOut: number; pictures: PictureSpec}
+  | {type: "configure"; setup: TrainingSetup}
+  | {type: "play"}
+  | {type: "pause"}
+  | {type: "step"}
+  | {type: "reset"}
+  | {type: "set"; learningRate?: number; beta?: number; warmupSteps?: number; freeBits?: number}
+  | {type: "snapshot"; id: number}
+  | {type: "save"; id: number; metadata?: Record<string, unknown>}
+  | {type: "load"; id: number; artifacts: tf.io.ModelArtifacts; what: string; require?: LoadRequirement}
+  | {type: "dispose"};
+
+/** A held-out score without the per-digit means (those travel in the pictures when they are drawn). */
+export type SnapshotScore = Omit<HeldOutScore, "means">;
+
+export interface SnapshotPictures {
+  /** [reconstruct, pixels] flattened, in [0, 1]. */
+  reconstructions: Float32Array;
+  /** CVAE: [samplesPerDigit · 10, pixels]. */
+  samples?: Float32Array;
+  /** 2-D latent: q's mean of each held-out digit, [count, 2] flattened, with the digits' labels. */
+  latent?: {means: Float32Array; labels?: Uint8Array};
+  /** 2-D latent VAE: the decoded manifold, [n·n, pixels]. */
+  manifold?: {images: Float32Array; n: number; extent: number};
+}
+
+/** Events, session → page. */
+export type TrainingEvent =
+  | {type: "ready"; thread: "worker" | "page"; backend: string; reason: string}
+  | {type: "dataProgress"; fraction: number; message: string}
+  | {type: "dataReady"; count: number}
+  | {type: "model"; description: string; config: ModelConfig; origin: "configured" | "loaded" | "reset"}
+  | {type: "progress"; progress: Progress}
+  | {type: "snapshot"; id?: number; step: number; score: SnapshotScore; pictures: SnapshotPictures}
+  | {type: "saved"; id: number; artifacts: tf.io.ModelArtifacts}
+  | {type: "loaded"; id: number; what: string; description: string}
+  | {type: "failed"; id?: number; command: TrainingCommand["type"]; message: string};
+
+export type Emit = (event: TrainingEvent, transfer?: Transferable[]) => void;
+
+const SNAPSHOT_SEED = 5;
+const SAMPLE_SEED = 7;
+
+/**
+ * Executes TrainingCommands one at a time (pause and set act at once, between two steps) and emits
+ * TrainingEvents. Every tensor it makes it disposes; dispose() frees the model and the trainer.
+ */
+export class TrainingSession {
+  private model: Model | null = null;
+  private trainer: Trainer | null = null;
+  private setup: TrainingSetup | null = null;
+  private train: Dataset | null = null;
+  private dataLoading: Promise<Dataset> | null = null;
+  private test: {data: Dataset; heldOut: number; pictures: PictureSpec} | null = null;
+  private held: {key: string; set: HeldOut} | null = null;
+  private running: Promise<void> | null = null;
+  private snapshotting: Promise<void> | null = null;
+  private lastSnapshot = 0;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly emit: Emit) {}
+
+  /** Runs a command; failures become a "failed" event, never a rejection. */
+  handle(command: TrainingCommand): Promise<void> {
+    if (command.type === "pause") {
+      this.trainer?.pause();
+      return Promise.resolve();
+    }
+    if (command.type === "set") return this.guard(command, async () => this.set(command));
+    const next = this.queue.then(() => this.guard(command, () => this.run(command)));
+    this.queue = next;
+    return next;
+  }
+
+  private async guard(command: TrainingCommand, work: () => Promise<void> | void): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      const id = "id" in command ? command.id : undefined;
+      this.emit({type: "failed", id, command: command.type, message: error instanceof Error ? error.message : String(error)});
+    }
+  }
+
+  private async run(command: TrainingCommand): Promise<void> {
+    switch (command.type) {
+      case "data":
+        return this.loadData(command.urls, command.limit);
+      case "test":
+        this.test = {data: command.test, heldOut: command.heldOut, pictures: command.pictures};
+        this.dropHeldOut();
+        return;
+      case "configure":
+        await this.halt();
+        this.setup = {...command.setup, config: validateConfig(command.setup.config)};
+        return this.adopt(createModel(this.setup.config), "configured");
+      case "reset":
+        await this.halt();
+        if (!this.setup) throw new Error("nothing to reset: no model was configured");
+        return this.adopt(createModel(this.setup.config), "reset");
+      case "play":
+        return this.play();
+      case "step":
+        return this.stepOnce();
+      case "snapshot":
+        return this.snapshot(command.id);
+      case "save":
+        return this.save(command.id, command.metadata);
+      case "load":
+        return this.load(command);
+      case "dispose":
+        await this.halt();
+        this.trainer?.dispose();
+        this.model?.dispose();
+        this.held?.set.dispose();
+        this.trainer = this.model = this.held = null;
+        return;
+    }
+  }
+
+  private set({learningRate, beta, warmupSteps, freeBits}: Extract<TrainingCommand, {type: "set"}>): void {
+    if (!this.setup) throw new Error("configure a model before changing its settings");
+    // Checked by the Trainer (or, with no trainer yet, by the next one) before anything changes.
+    if (learningRate !== undefined) {
+      this.trainer?.setLearningRate(learningRate);
+      this.setup.learningRate = learningRate;
+    }
+    if (beta !== undefined) {
+      this.trainer?.setBeta(beta);
+      this.setup.beta = beta;
+    }
+    if (warmupSteps !== undefined) {
+      this.trainer?.setWarmupSteps(warmupSteps);
+      this.setup.warmupSteps = warmupSteps;
+    }
+    if (freeBits !== undefined) {
+      this.trainer?.setFreeBits(freeBits);
+      this.setup.freeBits = freeBits;
+    }
+  }
+
+  private loadData(urls: string[], limit?: number): Promise<void> {
+    if (this.train) {
+      this.emit({type: "dataReady", count: this.train.count});
+      return Promise.resolve();
+    }
+    this.dataLoading ??= loadTrainingSet(urls, (fraction, message) => this.emit({type: "dataProgress", fraction, message})).then((all) => {
+      if (limit === undefined || limit >= all.count) return all;
+      return {...all, count: limit, images: all.images.slice(0, limit * all.pixels), labels: all.labels?.slice(0, limit)};
+    });
+    return this.dataLoading.then(
+      (data) => {
+        this.train = data;
+        this.makeTrainer();
+        this.emit({type: "dataReady", count: data.count});
+      },
+      (error: Error) => {
+        this.dataLoading = null;
+        throw new Error(`The training digits could not be loaded: ${error.message}`);
+      }
+    );
+  }
+
+  /** Pauses a run and waits for it and any snapshot in flight to finish. */
+  private async halt(): Promise<void> {
+    this.trainer?.pause();
+    await this.running;
+    await this.snapshotting;
+  }
+
+  private async adopt(model: Model, origin: "configured" | "loaded" | "reset"): Promise<void> {
+    this.trainer?.dispose();
+    this.trainer = null;
+    this.model?.dispose();
+    this.model = model;
+    this.makeTrainer();
+    this.emit({type: "model", description: describe(model.config), config: model.config, origin});
+    this.emitStatus();
+    await this.snapshot();
+  }
+
+  private makeTrainer(): void {
+    if (!this.model || !this.train || !this.setup || this.trainer) return;
+    const {batchSize, learningRate, beta, warmupSteps = 0, freeBits = 0, seed, epochs = 1000, readEvery = "auto"} = this.setup;
+    const trainer = new Trainer({
+      model: this.model,
+      data: this.train,
+      batchSize,
+      learningRate,
+      beta,
+      warmupSteps,
+      freeBits,
+      seed,
+      epochs,
+      readEvery: readEvery === "auto" ? 10 : readEvery,
+      historyLimit: 100
+    });
+    trainer.onProgress = (progress) => {
+      if (readEvery === "auto" && progress.records.length > 0 && progress.state === "running") {
+        trainer.setReadEvery(readbackInterval(progress.examplesPerSecond, trainer.options.batchSize));
+      }
+      this.emit({type: "progress", progress});
+      const every = this.test?.pictures.everyMs ?? 700;
+      if (progress.state === "running" && !this.snapshotting && performance.now() - this.lastSnapshot >= every) void this.snapshot();
+    };
+    this.trainer = trainer;
+  }
+
+  private emitStatus(): void {
+    const t = this.trainer;
+    this.emit({
+      type: "progress",
+      progress: {state: t?.state ?? "idle", step: t?.step ?? 0, epoch: t?.epoch ?? 0, totalSteps: t?.totalSteps ?? 0, records: [], examplesPerSecond: 0}
+    });
+  }
+
+  private async ready(): Promise<Trainer> {
+    if (!this.train) {
+      if (!this.dataLoading) throw new Error("no training data: send a data command first");
+      await this.dataLoading;
+    }
+    if (!this.trainer) throw new Error("configure a model first");
+    return this.trainer;
+  }
+
+  private async play(): Promise<void> {
+    if (this.running) return;
+    const trainer = await this.ready();
+    const run = trainer.run().then(async (state) => {
+      if (state === "diverged") {
+        trainer.acknowledgeDivergence();
+        this.emitStatus();
+      }
+      this.running = null;
+      if (trainer === this.trainer) await this.snapshot();
+    });
+    this.running = run.finally(() => (this.running = null));
+  }
+
+  private async stepOnce(): Promise<void> {
+    const trainer = await this.ready();
+    await this.running;
+    await trainer.singleStep();
+    if (trainer.state === "diverged") {
+      trainer.acknowledgeDivergence();
+      this.emitStatus();
+    }
+    await this.snapshot();
+  }
+
+  /** Scores the model on the held-out digits and draws its pictures; one at a time. */
+  private snapshot(id?: number): Promise<void> {
+    const model = this.model;
+    const test = this.test;
+    if (!model || !test) {
+      if (id !== undefined) throw new Error("nothing to show: configure a model and send the test digits first");
+      return Promise.resolve();
+    }
+    const previous = this.snapshotting ?? Promise.resolve();
+    const work = previous.then(() => this.draw(model, test, id));
+    const tracked = work.finally(() => {
+      if (this.snapshotting === tracked) this.snapshotting = null;
+    });
+    this.snapshotting = tracked;
+    this.lastSnapshot = performance.now();
+    return tracked;
+  }
+
+  private heldOutFor(model: Model, test: {data: Dataset; heldOut: number}): HeldOut {
+    const {config} = model;
+    const mode = config.likelihood.kind === "bernoulli" ? "static" : "none";
+    const key = `${mode}/${config.kind === "cvae" ? config.numClasses : 0}`;
+    if (this.held?.key === key) return this.held.set;
+    this.dropHeldOut();
+    const set = heldOutSet(test.data, {count: test.heldOut, binarize: mode, seed: 99, numClasses: config.kind === "cvae" ? config.numClasses : undefined});
+    this.held = {key, set};
+    return set;
+  }
+
+  private dropHeldOut(): void {
+    this.held?.set.dispose();
+    this.held = null;
+  }
+
+  private async draw(model: Model, test: {data: Dataset; heldOut: number; pictures: PictureSpec}, id?: number): Promise<void> {
+    if (model !== this.model) return; // replaced while waiting its turn
+    const step = this.trainer?.step ?? 0;
+    const {data, pictures: spec} = test;
+    const {config} = model;
+    const held = this.heldOutFor(model, test);
+    const read = async (t: tf.Tensor) => {
+      const values = (await t.data()) as Float32Array;
+      t.dispose();
+      return values;
+    };
+    const score = await evaluateHeldOut(model, held, {seed: SNAPSHOT_SEED});
+    const n = Math.min(spec.reconstruct, data.count);
+    const conditionOf = (labels: ArrayLike<number>) => (config.kind === "cvae" ? oneHotLabels(labels, config.numClasses as number) : undefined);
+    const reconstructions = await read(
+      tf.tidy(() => {
+        const x = tf.tensor2d(data.images.subarray(0, n * data.pixels), [n, data.pixels]);
+        const c = data.labels ? conditionOf(data.labels.subarray(0, n)) : undefined;
+        return model.reconstruct(x, c);
+      })
+    );
+    const pictures: SnapshotPictures = {reconstructions};
+    if (config.kind === "cvae" && spec.samplesPerDigit) {
+      const rows = spec.samplesPerDigit;
+      const labels = Array.from({length: rows * 10}, (_, i) => i % 10);
+      pictures.samples = await read(tf.tidy(() => model.sample(labels.length, {seed: SAMPLE_SEED, condition: conditionOf(labels)})));
+    }
+    if (config.latentDim === 2) pictures.latent = {means: score.means, labels: held.labels};
+    if (config.latentDim === 2 && config.kind !== "cvae" && spec.manifold) {
+      const {n: side, extent} = spec.manifold;
+      const images = await read(tf.tidy(() => model.decodeMean(tf.tensor2d(latentGrid(side, extent), [side * side, 2]) as Tensor2D)));
+      pictures.manifold = {images, n: side, extent};
+    }
+    if (model !== this.model) return;
+    const {means: _means, ...rest} = score;
+    const transfer = [pictures.reconstructions.buffer, pictures.samples?.buffer, pictures.manifold?.images.buffer, pictures.latent?.means.buffer].filter(
+      (b): b is ArrayBuffer => b instanceof ArrayBuffer
+    );
+    // The labels stay with the session (it needs them for the next snapshot): they are copied, not moved.
+    this.emit({type: "snapshot", id, step, score: rest, pictures}, transfer);
+  }
+
+  private async save(id: number, metadata: Record<string, unknown> = {}): Promise<void> {
+    if (!this.model) throw new Error("there is no model to save");
+    await this.halt();
+    const artifacts = await modelToArtifacts(this.model, {metadata: {steps: this.trainer?.step ?? 0, ...metadata}});
+    this.emit({type: "saved", id, artifacts}, artifacts.weightData instanceof ArrayBuffer ? [artifacts.weightData] : []);
+  }
+
+  private async load({id, artifacts, what, require}: Extract<TrainingCommand, {type: "load"}>): Promise<void> {
+    await this.halt();
+    let model: Model;
+    try {
+      model = modelFromArtifacts(artifacts);
+    } catch (error) {
+      this.emit({type: "failed", id, command: "load", message: `Could not load ${what}: ${(error as Error).message} Your current model is unchanged.`});
+      return;
+    }
+    if (require && (model.config.kind !== require.kind || model.config.imageShape.join() !== require.imageShape.join())) {
+      const wanted = require.kind === "cvae" ? "a conditional VAE" : require.kind === "vae" ? "an unconditional VAE" : "an autoencoder";
+      model.dispose();
+      const error = new CheckpointError(`it is not ${wanted} of ${require.imageShape[0]}×${require.imageShape[1]} digits.`);
+      this.emit({type: "failed", id, command: "load", message: `Could not load ${what}: ${error.message} Your current model is unchanged.`});
+      return;
+    }
+    this.emit({type: "loaded", id, what, description: describe(model.config)});
+    await this.adopt(model, "loaded");
+  }
+}

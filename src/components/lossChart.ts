@@ -1,0 +1,112 @@
+import * as Plot from "@observablehq/plot";
+import type {StepRecord} from "../lib/index.js";
+import {ROLE_COLORS} from "./roles.js";
+
+/** One step's numbers, as lib's Trainer reports them (nats per image, batchMean). */
+export type LossPoint = Pick<StepRecord, "step" | "loss" | "negElbo" | "reconstructionLoss" | "kl">;
+
+/** A held-out measurement: −ELBO and KL on the lab's test digits at a step. */
+export interface HeldOutPoint {
+  step: number;
+  negElbo: number;
+  kl: number;
+}
+
+export interface LossChartOptions {
+  width?: number;
+  /** Held-out −ELBO and KL, drawn as dots. */
+  heldOut?: readonly HeldOutPoint[];
+}
+
+export const LOSS_SERIES = {
+  negElbo: "−ELBO (training batches)",
+  loss: "training loss (with β)",
+  reconstructionLoss: "reconstruction loss",
+  heldOut: "−ELBO (held-out digits)",
+  kl: "KL(q ‖ p(z))",
+  heldOutKl: "KL (held-out digits)"
+} as const;
+
+const colors: Record<string, string> = {
+  [LOSS_SERIES.negElbo]: ROLE_COLORS.q,
+  [LOSS_SERIES.loss]: ROLE_COLORS.contrast,
+  [LOSS_SERIES.reconstructionLoss]: ROLE_COLORS.data,
+  // The held-out measurements in the text colour, set apart from the training curves.
+  [LOSS_SERIES.heldOut]: "currentColor",
+  [LOSS_SERIES.kl]: ROLE_COLORS.prior,
+  [LOSS_SERIES.heldOutKl]: "currentColor"
+};
+const MARGIN_LEFT = 48;
+const stepAxis = (history: readonly LossPoint[]) => ({label: "step", domain: [0, Math.max(1, history[history.length - 1].step)]});
+
+/** True when some step's training loss is not its −ELBO (β ≠ 1, a warm-up or free bits). */
+function lossDiffers(history: readonly LossPoint[]): boolean {
+  return history.some((r) => Math.abs(r.loss - r.negElbo) > 1e-3 * Math.max(1, Math.abs(r.negElbo)));
+}
+
+/**
+ * The −ELBO, the training loss when it differs from it, the reconstruction loss (lines) and the
+ * held-out −ELBO (dots), in nats per image. `history` must not be empty.
+ */
+export function LossCurves(history: readonly LossPoint[], {width = 640, heldOut = []}: LossChartOptions = {}): SVGSVGElement | HTMLElement {
+  const differs = lossDiffers(history);
+  const rows = history.flatMap((r) => [
+    {step: r.step, nats: r.negElbo, series: LOSS_SERIES.negElbo},
+    ...(differs ? [{step: r.step, nats: r.loss, series: LOSS_SERIES.loss}] : []),
+    {step: r.step, nats: r.reconstructionLoss, series: LOSS_SERIES.reconstructionLoss}
+  ]);
+  const last = history[history.length - 1];
+  const domain = [LOSS_SERIES.negElbo, ...(differs ? [LOSS_SERIES.loss] : []), LOSS_SERIES.reconstructionLoss, LOSS_SERIES.heldOut];
+  return Plot.plot({
+    width,
+    height: 220,
+    marginLeft: MARGIN_LEFT,
+    ariaLabel:
+      `Loss curves over ${last.step} steps: −ELBO ${last.negElbo.toFixed(1)}` +
+      (differs ? `, training loss ${last.loss.toFixed(1)}` : "") +
+      `, reconstruction loss ${last.reconstructionLoss.toFixed(1)} nats per image`,
+    x: stepAxis(history),
+    y: {label: "nats per image", grid: true, zero: true},
+    color: {legend: true, domain, range: domain.map((d) => colors[d])},
+    marks: [
+      Plot.line(rows, {x: "step", y: "nats", stroke: "series"}),
+      Plot.dot(heldOut, {x: "step", y: "negElbo", fill: () => LOSS_SERIES.heldOut, r: 3})
+    ]
+  });
+}
+
+/** KL(q ‖ p(z)) on its own axis (line) with the held-out KL (dots), so its early rise and fall can be read. */
+export function KlCurve(history: readonly LossPoint[], {width = 640, heldOut = []}: LossChartOptions = {}): SVGSVGElement | HTMLElement {
+  const last = history[history.length - 1];
+  return Plot.plot({
+    width,
+    height: 130,
+    marginLeft: MARGIN_LEFT,
+    ariaLabel: `KL(q ‖ p(z)) over ${last.step} steps, now ${last.kl.toFixed(2)} nats per image`,
+    x: stepAxis(history),
+    y: {label: "KL (nats)", grid: true, zero: true},
+    marks: [
+      Plot.line(history, {x: "step", y: "kl", stroke: colors[LOSS_SERIES.kl]}),
+      Plot.dot(heldOut, {x: "step", y: "kl", fill: colors[LOSS_SERIES.heldOutKl], r: 3}),
+      Plot.text([last], {x: "step", y: "kl", text: () => "KL", dx: -12, dy: -8, fill: "currentColor"})
+    ]
+  });
+}
+
+/**
+ * Loss curves in nats per image (LossCurves) above the KL on its own axis (KlCurve). `history` should
+ * be bounded (lib's ThinnedHistory): the chart draws every point it is given.
+ */
+export function LossChart(history: readonly LossPoint[], options: LossChartOptions = {}): HTMLElement {
+  const root = document.createElement("div");
+  root.className = "loss-chart";
+  if (history.length === 0) {
+    const empty = document.createElement("p");
+    empty.className = "lab-status";
+    empty.textContent = "The loss curves appear here once training starts.";
+    root.append(empty);
+    return root;
+  }
+  root.append(LossCurves(history, options), KlCurve(history, options));
+  return root;
+}

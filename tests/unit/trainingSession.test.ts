@@ -1,0 +1,171 @@
+import {describe, expect, it} from "vitest";
+import {
+  createModel,
+  decodeDigits,
+  encodeDigits,
+  modelToArtifacts,
+  tf,
+  Trainer,
+  TrainingSession,
+  type Dataset,
+  type ModelConfig,
+  type TrainingCommand,
+  type TrainingEvent,
+  type TrainingSetup
+} from "../../lib/index.ts";
+import {prototypeData} from "./fixtures.ts";
+import {useBackend} from "./helpers.ts";
+
+useBackend("cpu");
+
+// 4×4 "digits": the session fetches its training set, so it gets a data: URL of a digits file.
+const source = prototypeData({count: 256, classes: 4});
+const asDigits = (data: Dataset) => {
+  const bytes = encodeDigits(Uint8Array.from(data.images, (v) => Math.round(v * 255)), data.labels as Uint8Array, 4, 4);
+  return {url: `data:application/octet-stream;base64,${Buffer.from(bytes).toString("base64")}`, dataset: decodeDigits(bytes)};
+};
+const {url, dataset: train} = asDigits(source);
+const test = asDigits(prototypeData({count: 64, classes: 4, seed: 9})).dataset;
+const config: ModelConfig = {kind: "vae", arch: "mlp", imageShape: [4, 4, 1], hiddenSizes: [16], latentDim: 2, likelihood: {kind: "bernoulli"}, seed: 5};
+const setup: TrainingSetup = {config, batchSize: 32, learningRate: 1e-2, beta: 1, seed: 1, epochs: 2, readEvery: 4};
+
+/** A session with every event it emitted, and a helper that waits for the next event of a kind. */
+function session() {
+  const events: TrainingEvent[] = [];
+  const waiting: {match: (e: TrainingEvent) => boolean; resolve: (e: TrainingEvent) => void}[] = [];
+  const s = new TrainingSession((event) => {
+    events.push(event);
+    for (const w of waiting.splice(0)) {
+      if (w.match(event)) w.resolve(event);
+      else waiting.push(w);
+    }
+  });
+  const until = <T extends TrainingEvent>(match: (e: TrainingEvent) => e is T) => new Promise<T>((resolve) => waiting.push({match, resolve: resolve as (e: TrainingEvent) => void}));
+  const send = (command: TrainingCommand) => s.handle(command);
+  return {s, events, until, send};
+}
+
+const ended = (e: TrainingEvent): e is Extract<TrainingEvent, {type: "progress"}> => e.type === "progress" && ["done", "paused"].includes(e.progress.state);
+const records = (events: TrainingEvent[]) => events.flatMap((e) => (e.type === "progress" ? e.progress.records : []));
+
+async function started(options: Partial<TrainingSetup> = {}) {
+  const t = session();
+  await t.send({type: "test", test, heldOut: 32, pictures: {reconstruct: 4, manifold: {n: 3, extent: 2}, everyMs: 1e9}});
+  await t.send({type: "data", urls: [url]});
+  await t.send({type: "configure", setup: {...setup, ...options}});
+  return t;
+}
+
+describe("TrainingSession", () => {
+  it("handle({type: 'play'}) trains to the end: the same loss curve as lib's Trainer run directly with the same seed", async () => {
+    const t = await started();
+    const done = t.until(ended);
+    await t.send({type: "play"});
+    expect((await done).progress.state).toBe("done");
+    const model = createModel(config);
+    const direct = new Trainer({model, data: train, batchSize: 32, learningRate: 1e-2, beta: 1, seed: 1, epochs: 2, readEvery: 4});
+    await direct.run();
+    expect(records(t.events).map((r) => [r.step, r.loss, r.negElbo, r.kl])).toEqual(direct.history.map((r) => [r.step, r.loss, r.negElbo, r.kl]));
+    direct.dispose();
+    model.dispose();
+    await t.send({type: "dispose"});
+  });
+
+  it("handle({type: 'snapshot'}) sends the held-out score and the pictures' pixels for a 2-D VAE", async () => {
+    const t = await started();
+    const shot = t.until((e): e is Extract<TrainingEvent, {type: "snapshot"}> => e.type === "snapshot" && e.id === 7);
+    await t.send({type: "snapshot", id: 7});
+    const {score, pictures, step} = await shot;
+    expect(step).toBe(0);
+    expect(score.count).toBe(32);
+    expect(score.negElbo).toBeCloseTo(score.reconstructionLoss + score.kl, 3);
+    expect(score.variances).toHaveLength(2);
+    expect(pictures.reconstructions).toHaveLength(4 * 16);
+    expect(pictures.latent?.means).toHaveLength(32 * 2);
+    expect(Array.from(pictures.latent?.labels ?? [])).toEqual(Array.from((test.labels as Uint8Array).slice(0, 32)));
+    expect(pictures.manifold?.images).toHaveLength(9 * 16);
+    await t.send({type: "dispose"});
+  });
+
+  it("handle({type: 'pause'}) stops a run between steps; handle({type: 'step'}) then adds exactly one", async () => {
+    const t = await started({epochs: 1000});
+    const paused = t.until(ended);
+    await t.send({type: "play"});
+    await t.until((e): e is TrainingEvent => e.type === "progress" && e.progress.step >= 8);
+    await t.send({type: "pause"});
+    const at = (await paused).progress.step;
+    await t.send({type: "step"});
+    expect(records(t.events).at(-1)?.step).toBe(at + 1);
+    await t.send({type: "dispose"});
+  });
+
+  it("handle({type: 'set', beta}) changes β for the following steps, without a new model", async () => {
+    const t = await started({readEvery: 1});
+    await t.send({type: "step"});
+    await t.send({type: "set", beta: 3});
+    await t.send({type: "step"});
+    expect(records(t.events).map((r) => r.beta)).toEqual([1, 3]);
+    expect(t.events.filter((e) => e.type === "model")).toHaveLength(1);
+    await t.send({type: "dispose"});
+  });
+
+  it("handle({type: 'set', learningRate: NaN}) is refused with a sentence, and training goes on", async () => {
+    const t = await started();
+    await t.send({type: "set", learningRate: Number.NaN});
+    expect(t.events.at(-1)).toMatchObject({type: "failed", command: "set", message: expect.stringMatching(/learning rate must be a positive number/)});
+    await t.send({type: "step"});
+    expect(records(t.events)).toHaveLength(1);
+    await t.send({type: "dispose"});
+  });
+
+  it("handle({type: 'save'}) then handle({type: 'load'}) restores the weights: the same reconstructions", async () => {
+    const t = await started();
+    for (let i = 0; i < 3; i++) await t.send({type: "step"});
+    const saved = t.until((e): e is Extract<TrainingEvent, {type: "saved"}> => e.type === "saved");
+    await t.send({type: "save", id: 1});
+    const {artifacts} = await saved;
+    const snapshotOf = async (id: number) => {
+      const shot = t.until((e): e is Extract<TrainingEvent, {type: "snapshot"}> => e.type === "snapshot" && e.id === id);
+      await t.send({type: "snapshot", id});
+      return Array.from((await shot).pictures.reconstructions);
+    };
+    const trained = await snapshotOf(2);
+    await t.send({type: "reset"});
+    expect(await snapshotOf(3)).not.toEqual(trained);
+    await t.send({type: "load", id: 4, artifacts, what: "the saved model"});
+    expect(t.events.find((e) => e.type === "loaded")).toMatchObject({id: 4, what: "the saved model"});
+    expect(await snapshotOf(5)).toEqual(trained);
+    await t.send({type: "dispose"});
+  });
+
+  it("handle({type: 'load'}) of a checkpoint of another kind fails with a sentence and keeps the model", async () => {
+    const t = await started();
+    const cvae = createModel({...config, kind: "cvae", numClasses: 4, prior: "standard"});
+    const artifacts = await modelToArtifacts(cvae);
+    cvae.dispose();
+    await t.send({type: "load", id: 9, artifacts, what: "that file", require: {kind: "vae", imageShape: [4, 4, 1]}});
+    expect(t.events.at(-1)).toMatchObject({type: "failed", id: 9, message: "Could not load that file: it is not an unconditional VAE of 4×4 digits. Your current model is unchanged."});
+    await t.send({type: "step"});
+    expect(records(t.events)).toHaveLength(1);
+    await t.send({type: "dispose"});
+  });
+
+  it("handle({type: 'data'}) with a URL that fails says so, and a later data command can succeed", async () => {
+    const t = session();
+    await t.send({type: "data", urls: ["data:application/octet-stream;base64,AAAA"]});
+    expect(t.events.at(-1)).toMatchObject({type: "failed", command: "data", message: expect.stringMatching(/^The training digits could not be loaded: .*not a VAE Explorables digits file/)});
+    await t.send({type: "data", urls: [url]});
+    expect(t.events.at(-1)).toEqual({type: "dataReady", count: 256});
+  });
+
+  it("dispose leaves no tensor behind after training, snapshots, saving and loading", async () => {
+    const before = tf.memory().numTensors;
+    const t = await started();
+    await t.send({type: "play"});
+    await t.until(ended);
+    await t.send({type: "snapshot", id: 1});
+    await t.send({type: "save", id: 2});
+    await t.send({type: "dispose"});
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
