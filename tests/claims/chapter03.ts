@@ -98,8 +98,8 @@ export const claims = [
   }),
   claim(page, "Usually none of the", () => {
     // "… 200 runs is one of them and the row comes out far below 1; now and then one is, and that single
-    // run lifts the row above 1". D = 10 (e^KL ≈ 1,300), S = 1, page seeds 1–5: most rows far below 1,
-    // and at least one above 1, where the largest single p̂/p(x) is more than half of the 200 runs' total.
+    // run lifts the row, sometimes above 1". D = 10 (e^KL ≈ 1,300), S = 1, page seeds 1–5: most rows far
+    // below 1, and at least one above 1, where the largest single p̂/p(x) is more than half of the 200 runs' total.
     const rows = [1, 2, 3, 4, 5].map((pageSeed) => errors(10, 1, 200, pageSeed));
     const ratio = (e: number[]) => Math.exp(logMeanExpNumbers(e));
     expect(rows.filter((e) => ratio(e) < 0.1).length).toBeGreaterThanOrEqual(3);
