@@ -1,6 +1,7 @@
 import {expect} from "vitest";
 import {independentBernoulliLogLikelihood} from "../../lib/index.ts";
-import {loadMnistBytes} from "../../lib/node/mnistFiles.ts";
+import {readFile} from "node:fs/promises";
+import {loadMnist, loadMnistBytes} from "../../lib/node/mnistFiles.ts";
 import {claim} from "./claim.ts";
 
 const page = "/chapters/01-generative-models";
@@ -32,13 +33,23 @@ export const claims = [
   }),
   claim(page, "D = 784 pixel values", () => expect(28 * 28).toBe(784)),
   claim(page, "one point in a 784-dimensional space", () => expect(28 * 28).toBe(784)),
-  claim(page, "MNIST stores each pixel as a grey level between 0 (white) and 1 (black ink).", async () => {
-    // The site's digits are the IDX bytes / 255: 0 is the background, 255 (→ 1) full ink.
+  claim(page, "MNIST stores each pixel as a whole number from 0 (background) to 255 (full ink).", async () => {
+    // The IDX files hold unsigned bytes; the corners of every digit are background, 0.
     const {images} = await loadMnistBytes("test");
-    let max = 0;
-    for (const b of images) max = Math.max(max, b);
-    expect(images[0]).toBe(0); // the top-left corner of the first digit is background
-    expect(max).toBe(255);
+    let max = 0, min = 255, cornersInked = 0;
+    for (const b of images) (max = Math.max(max, b)), (min = Math.min(min, b));
+    for (let n = 0; n < images.length / 784; n++) cornersInked += images[n * 784] + images[n * 784 + 783];
+    expect([min, max]).toEqual([0, 255]);
+    expect(cornersInked).toBe(0);
+  }),
+  claim(page, "Divided by 255, that is a grey level between 0 and 1, drawn on this site from white (0) to black (1).", async () => {
+    // The site's loader divides the bytes by 255 (compared here with the raw bytes), and DigitGrid paints
+    // a value v as the grey 255·(1 − v): 0 → white, 1 → black.
+    const {images: bytes} = await loadMnistBytes("test");
+    const test = await loadMnist("test");
+    for (const i of [0, 150, 202, 350, 1_000_000, 7_839_999]) expect(test.images[i]).toBeCloseTo(bytes[i] / 255, 6);
+    const source = await readFile("src/components/digitGrid.ts", "utf-8");
+    expect(source).toContain("255 * (1 - Math.min(1, Math.max(0, images[");
   }),
   // The math beside it: one nat is 1/ln 2 ≈ 1.443 bits.
   claim(page, "(One nat is", () => expect(1 / Math.LN2).toBeCloseTo(1.443, 3)),

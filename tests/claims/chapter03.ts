@@ -1,5 +1,5 @@
 import {expect} from "vitest";
-import {LinearGaussianModel, logMeanExpNumbers, normalSampler} from "../../lib/index.ts";
+import {LinearGaussianModel, logMeanExpNumbers, naiveRun, normalSampler} from "../../lib/index.ts";
 import {logDetSpd} from "../../lib/linalg.ts";
 import {loadMnistBytes} from "../../lib/node/mnistFiles.ts";
 import {seeded} from "../../src/components/chapterTools.ts";
@@ -70,7 +70,6 @@ export const claims = [
     const weights = Array.from(logWeights, (w) => Math.exp(w - Math.max(...logWeights)));
     expect(1 / weights.reduce((a, b) => a + b, 0)).toBeGreaterThan(0.5); // "most of the weight" at D = 784
   }),
-  claim(page, "the best of 10,000 draws carries", () => expect(Math.max(1, 10, 100, 1000, 10_000)).toBe(10_000)),
   claim(page, "With D = 2 the dots close in on zero quickly.", () => {
     // From S = 1 (errors of several nats on average) to S = 1,000 (every run within half a nat).
     for (const pageSeed of [1, 2, 3]) {
@@ -87,17 +86,37 @@ export const claims = [
         const {estimate, logWeights} = model.naiveMonteCarlo(x, 10_000, seeded(pageSeed, 1) * 1000 + run * 37 + 10_000);
         expect(truth - estimate).toBeGreaterThan(50);
         const max = Math.max(...logWeights);
-        expect(1 / Array.from(logWeights).reduce((s, w) => s + Math.exp(w - max), 0)).toBeGreaterThan(0.3);
+        expect(1 / Array.from(logWeights).reduce((s, w) => s + Math.exp(w - max), 0)).toBeGreaterThan(0.5); // "most"
       }
     }
   }),
-  claim(page, "With D = 2 the last column shows it.", () => {
-    // The average of p̂/p(x) over 200 runs is close to 1 at every S ≥ 10 for D = 2.
-    for (const samples of [10, 100, 1000]) expect(Math.abs(Math.exp(logMeanExpNumbers(errors(2, samples, 200))) - 1)).toBeLessThan(0.15);
+  claim(page, "With D = 2 the last column is close to 1 from S = 10 on.", () => {
+    // The average of p̂/p(x) over the 200 runs is within 15% of 1 at every S ≥ 10 for D = 2 (page seeds 1–5).
+    for (let pageSeed = 1; pageSeed <= 5; pageSeed++) {
+      for (const samples of [10, 100, 1000]) expect(Math.abs(Math.exp(logMeanExpNumbers(errors(2, samples, 200, pageSeed))) - 1)).toBeLessThan(0.15);
+    }
+  }),
+  claim(page, "Usually none of the", () => {
+    // "… 200 runs is one of them and the row comes out far below 1; now and then one is, and that single
+    // run lifts the row, sometimes above 1". D = 10 (e^KL ≈ 1,300), S = 1, page seeds 1–5: most rows far
+    // below 1, and at least one above 1, where the largest single p̂/p(x) is more than half of the 200 runs' total.
+    const rows = [1, 2, 3, 4, 5].map((pageSeed) => errors(10, 1, 200, pageSeed));
+    const ratio = (e: number[]) => Math.exp(logMeanExpNumbers(e));
+    expect(rows.filter((e) => ratio(e) < 0.1).length).toBeGreaterThanOrEqual(3);
+    const lifted = rows.filter((e) => ratio(e) > 1);
+    expect(lifted.length).toBeGreaterThanOrEqual(1);
+    for (const e of lifted) expect(Math.exp(Math.max(...e)) / (200 * ratio(e))).toBeGreaterThan(0.5);
   }),
   claim(page, "With D = 784 the average over", () => {
-    // "… 200 runs is nowhere near 1": more than a factor 10 off at every S the table shows.
+    // "… 200 runs is nowhere near 1 at any S": more than a factor 10 off at every S the table shows
+    // (S = 10,000 through lib's fast path, which tests/unit/naiveMonteCarlo.test.ts checks draw for draw
+    // against the slow one: the same 200 runs as the page's table).
     for (const samples of [1, 10, 100, 1000]) expect(Math.abs(logMeanExpNumbers(errors(784, samples, 200)))).toBeGreaterThan(Math.log(10));
+    const model = waveModel(784);
+    const x = model.sample(17);
+    const truth = model.logMarginal(x);
+    const largest = Array.from({length: 200}, (_, run) => naiveRun(model, x, 10_000, seeded(1, 1) * 1000 + run * 37 + 10_000).estimate - truth);
+    expect(logMeanExpNumbers(largest)).toBeLessThan(-Math.log(10));
   }),
   claim(page, "With few samples, or with D = 784, almost every run falls short, by a lot.", () => {
     for (const samples of [1, 10, 100]) expect(errors(784, samples, 200).filter((e) => e > 0).length).toBeLessThanOrEqual(4);
@@ -117,10 +136,6 @@ export const claims = [
     const post = new LinearGaussianModel([[1]], [0], 0.5).posterior([1.5]);
     expect(post.mean[0]).toBeCloseTo(1.5 / 1.25, 12);
     expect(post.covariance[0][0]).toBeCloseTo(0.25 / 1.25, 12);
-  }),
-  claim(page, "and since both integrate to 1 that means q = p", () => {
-    // Two densities whose ratio is a constant c: ∫q = c ∫p, so c = 1.
-    expect(1 / 1).toBe(1);
   }),
   claim(page, "the shipped 20-D VAE, with q(z|x) in place of p(z|x)", async () => {
     const {readFile} = await import("node:fs/promises");
@@ -149,15 +164,19 @@ export const claims = [
     expect(-mean(errors(784, 1000, 12))).toBeGreaterThan(300);
     expect(-mean(errors(784, 10_000, 12))).toBeGreaterThan(100);
   }),
-  claim(page, "With D = 10, read the \"runs too high\" column from S = 1 to S = 10,000.", () => {
+  claim(page, "With D = 10, read the \"runs too high\" column from S = 1 to S = 10,000. Why do almost no runs overshoot with few samples, yet many do with 10,000?", () => {
     const over = (samples: number) => errors(10, samples, 200).filter((e) => e > 0).length / 200;
     expect(over(1)).toBeLessThan(0.05);
     expect(over(10_000)).toBeGreaterThan(0.3);
   }),
-  claim(page, "with 10,000?", () => expect(10_000).toBe(10 ** 4)),
   claim(page, "In the Jensen figure, set the spread to 0", () => {
-    // s = 0 makes every t = e^0 = 1: the two averages coincide (gap 0).
-    expect(Math.exp(0 * 1.7 - 0)).toBe(1);
+    // s = 0 makes every t = e^{0·ε − 0} = 1 whatever ε is, so both averages are log 1 = 0; any s > 0 opens a gap.
+    const draw = normalSampler(8);
+    const values = (s: number) => Array.from({length: 8}, () => Math.exp(s * draw() - (s * s) / 2));
+    const gap = (ts: number[]) => Math.log(mean(ts)) - mean(ts.map(Math.log));
+    expect(values(0).every((t) => t === 1)).toBe(true);
+    expect(gap(values(0))).toBe(0);
+    expect(gap(values(0.5))).toBeGreaterThan(0);
   }),
   claim(page, "for this page's D = 784 model", () => {
     // e^KL for D = 784 is about 10^8 (the page computes it; the issue quoted "about 10^8").
