@@ -43,7 +43,10 @@ export function JensenFigure({
   ariaLabel
 }: JensenOptions): SVGSVGElement | HTMLElement {
   const {mean, fOfMean, meanOfF, gap} = jensenGap(values, f, weights);
-  const lo = domain?.[0] ?? Math.max(1e-3, Math.min(...values) * 0.8);
+  // From just below the smallest positive value, so that every point lies on the drawn curve (log weights
+  // far below zero sit on its steep left end, not below where it stops).
+  const positive = values.filter((v) => v > 0);
+  const lo = domain?.[0] ?? (positive.length > 0 ? Math.min(...positive) * 0.8 : 1e-3);
   const hi = domain?.[1] ?? Math.max(...values) * 1.1 + 1e-3;
   const curve = Array.from({length: 241}, (_, i) => {
     const t = lo * (hi / lo) ** (i / 240); // denser near small t, where log bends most

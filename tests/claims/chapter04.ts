@@ -1,5 +1,6 @@
 import {expect} from "vitest";
 import {LinearGaussianModel} from "../../lib/linearGaussian.ts";
+import {normalSampler} from "../../lib/random.ts";
 import {claim} from "./claim.ts";
 import {chapterSource, gaussianAverage, klByIntegration, logNormal} from "./gaussianAverage.ts";
 
@@ -108,11 +109,50 @@ export const claims = [
     expect(wide.gap - atPosterior.gap).toBeCloseTo(atPosterior.elbo - wide.elbo, 6);
   }),
   claim(page, "every unit of costs nats.", () => {
-    // d(reconstruction)/d(s²) = −‖W‖²/(2σ²), by a central finite difference of the integrated term.
+    // d(reconstruction)/d(s²) = −‖W‖²/(2σ²) = −1.8/0.5 = −3.6, by a central finite difference of the integrated term.
     const rec = (s2: number) => gaussianAverage(logLikelihood, posteriorMean, Math.sqrt(s2));
     const h = 1e-3;
     const slope = (rec(1 + h) - rec(1 - h)) / (2 * h);
-    expect(slope).toBeCloseTo(-(w[0] ** 2 + w[1] ** 2) / (2 * sigma ** 2), 5);
+    expect(w[0] ** 2 + w[1] ** 2).toBeCloseTo(1.8, 12);
+    expect(2 * sigma ** 2).toBeCloseTo(0.5, 12);
+    expect(slope).toBeCloseTo(-3.6, 5);
+  }),
+  claim(page, "Not in the figure below, though: its decoder's density never exceeds", () => {
+    // The largest value of p(x|z) = N(x; Wz, σ²I) in two dimensions is its peak, 1/(2πσ²) ≈ 0.64 < 1: so
+    // log p(x|z) < 0 for every z, and the reconstruction term, its average, is negative for every q.
+    const peak = 1 / (2 * Math.PI * sigma ** 2);
+    expect(peak).toBeCloseTo(0.64, 2);
+    let largest = -Infinity;
+    for (let z = -10; z <= 10; z += 1e-3) largest = Math.max(largest, logLikelihood(z));
+    expect(largest).toBeLessThan(Math.log(peak) + 1e-12);
+    expect(largest).toBeLessThan(0);
+  }),
+  claim(page, "is a one-run estimate of the ELBO, right on average", () => {
+    // The Jensen figure: 16 draws from q, w = p(x|z) p(z) / q(z|x). Over many runs, the average of the
+    // logs is centred on the ELBO; the log of the average lies below log p(x) on average (yet above the
+    // average of the logs in every run). At the figure's default q (m = −1, log-variance 0.5) and a wider one.
+    for (const [m, logVar] of [[-1, 0.5], [0.6, -1]]) {
+      const s = Math.exp(logVar / 2);
+      const ref = termsByIntegration(m, logVar);
+      const draw = normalSampler(21);
+      const runs = 4000;
+      const meanOfLogs: number[] = [];
+      const logOfMean: number[] = [];
+      for (let r = 0; r < runs; r++) {
+        const logW = Array.from({length: 16}, () => {
+          const z = m + s * draw();
+          return logLikelihood(z) + logNormal(z, 0, 1) - logNormal(z, m, s);
+        });
+        const top = Math.max(...logW);
+        meanOfLogs.push(logW.reduce((a, b) => a + b, 0) / 16);
+        logOfMean.push(top + Math.log(logW.reduce((a, b) => a + Math.exp(b - top), 0) / 16));
+        expect(logOfMean[r]).toBeGreaterThanOrEqual(meanOfLogs[r] - 1e-12);
+      }
+      const average = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+      const sd = (v: number[]) => Math.sqrt(v.reduce((a, b) => a + (b - average(v)) ** 2, 0) / (v.length - 1));
+      expect(Math.abs(average(meanOfLogs) - ref.elbo)).toBeLessThan((4 * sd(meanOfLogs)) / Math.sqrt(runs));
+      expect(average(logOfMean) + (4 * sd(logOfMean)) / Math.sqrt(runs)).toBeLessThan(ref.logPx);
+    }
   }),
   claim(page, "a narrower q has a smaller average squared error, so the reconstruction term improves, and the KL to the prior pays", () => {
     // Try this, second item: from the posterior, log-variance all the way left (−6).

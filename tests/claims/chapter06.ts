@@ -73,6 +73,27 @@ export const claims = [
     expect(stds[2][0]).toBeGreaterThan(stds[1][0]);
     expect(stds[1][1]).toBeLessThan(stds[0][1]);
     expect(stds[2][1]).toBeLessThan(stds[1][1]);
+    // "grows like 1/σ": σ times the score function's standard deviation settles on |f(μ)| as σ → 0.
+    const settled = [0.1, 0.05, 0.02].map((s) => Math.abs((s * estimator("score", 1.5, s).std) / Math.abs(f(1.5)) - 1));
+    expect(settled[0]).toBeLessThan(0.05);
+    expect(settled[2]).toBeLessThan(settled[0]);
+  }),
+
+  claim(page, "Sweep μ from 2 down to −2 and watch the two standard deviations in the table.", () => {
+    expect(chapterSource("06-reparameterization.md")).toContain('Inputs.range([-2, 2], {step: 0.05, value: 1.5, label: "μ"})');
+    // The answer, by numerical integration: at the default σ = 0.5 the two are closest near μ = −0.4, where f
+    // has its minimum (f′(z) = 2z + cos z = 0 at z ≈ −0.45) and is small; and nowhere on the sliders
+    // (μ in [−2, 2], σ in [0.1, 2.5]) is the score function the less noisy one.
+    let closest = {mu: 0, ratio: Infinity};
+    for (let mu = -2; mu <= 2.0001; mu += 0.05) {
+      const ratio = estimator("score", mu, 0.5).std / estimator("reparameterized", mu, 0.5).std;
+      if (ratio < closest.ratio) closest = {mu, ratio};
+    }
+    expect(closest.mu).toBeGreaterThan(-0.6);
+    expect(closest.mu).toBeLessThan(-0.2);
+    for (let mu = -2; mu <= 2.0001; mu += 0.25) {
+      for (let s = 0.1; s <= 2.5001; s += 0.2) expect(estimator("score", mu, s).std).toBeGreaterThan(estimator("reparameterized", mu, s).std);
+    }
   }),
 
   claim(page, "In the figure's setting the reparameterized estimator is far less noisy.", () => {

@@ -2,7 +2,7 @@ import {createRequire} from "node:module";
 import {dirname} from "node:path";
 import {loadPyodide, type PyodideAPI} from "pyodide";
 import {beforeAll, describe, expect, it} from "vitest";
-import {checkCase, describeCall, EXERCISES, readOutcome, type Exercise} from "../../lib/index.ts";
+import {checkCase, describeCall, EXERCISES, readOutcome, type Exercise, type ExerciseCase} from "../../lib/index.ts";
 import {workerHelpers} from "../../lib/exerciseWorker.ts";
 import {useBackend} from "./helpers.ts";
 
@@ -72,6 +72,37 @@ describe("code exercises", () => {
     expect(checkCase(kl, c, {value: undefined}).message).toMatch(/is a return missing/);
     expect(checkCase(EXERCISES.reparameterize, EXERCISES.reparameterize.cases(1)[6], {value: [1]}).message).toMatch(/returned 1 numbers, expected 2/);
     expect(describeCall(kl, {name: "", args: [[0.5], [-30]]})).toBe("klStandardNormal([0.5], [-30])");
+  });
+
+  it("every case's expected value (lib, in float32) is within tolerance of the exact answer in float64, so a right answer always passes", () => {
+    // Written out from the formulas, in plain float64, with no lib code.
+    const exact: Record<string, (args: ExerciseCase["args"]) => number | number[]> = {
+      klStandardNormal: ([mu, logVar]) => (mu as number[]).reduce((s, m, j) => s + 0.5 * (Math.exp((logVar as number[])[j]) + m * m - 1 - (logVar as number[])[j]), 0),
+      reparameterize: ([mu, logVar, eps]) => (mu as number[]).map((m, j) => m + Math.sqrt(Math.exp((logVar as number[])[j])) * (eps as number[])[j]),
+      logMeanExp: ([a]) => {
+        const values = a as number[];
+        if (values.every((v) => v === -Infinity)) return -Infinity;
+        // log((1/n) Σ e^{a_i}) = m + log((1/n) Σ e^{a_i − m}), exact for any m; in float64 with m the largest a_i.
+        const top = values.reduce((m, v) => (v > m ? v : m), -Infinity);
+        return top + Math.log(values.reduce((s, v) => s + Math.exp(v - top), 0) / values.length);
+      }
+    };
+    for (const exercise of Object.values(EXERCISES)) {
+      for (const seed of [1, 2, 3, 17]) {
+        for (const c of exercise.cases(seed)) {
+          const want = exact[exercise.id](c.args);
+          const got = exercise.reference(c.args);
+          const [w, g] = [Array.isArray(want) ? want : [want], Array.isArray(got) ? got : [got]];
+          expect(g).toHaveLength(w.length);
+          w.forEach((v, i) => {
+            if (!Number.isFinite(v)) return expect(g[i]).toBe(v);
+            expect(Math.abs(g[i] - v), `${exercise.id} ${c.name}`).toBeLessThanOrEqual(exercise.tolerance.absolute + exercise.tolerance.relative * Math.abs(v));
+          });
+          // And the check accepts the exact answer.
+          expect(checkCase(exercise, c, {value: want}).passed, `${exercise.id} ${c.name}`).toBe(true);
+        }
+      }
+    }
   });
 
   it("the references are lib's functions: the KL reference matches the closed form computed by hand", () => {
