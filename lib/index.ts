@@ -74,6 +74,8 @@ export {
   float32Sigmoid,
   naiveFloat32LogProbability,
   float32SaturationLogit,
+  float32ArithmeticSigmoid,
+  float32ArithmeticSaturationLogit,
   naiveBernoulliLogProbabilities,
   stableBernoulliLogProbabilities,
   bernoulliLogProbabilityGradients
