@@ -7,6 +7,5 @@
 export const PENDING_PAGES: readonly string[] = [
   "/chapters/08-generating",
   "/chapters/09-conditional-vae",
-  "/chapters/10-beyond",
   "/diagnostics"
 ];
