@@ -83,6 +83,8 @@ export {
   float32Sigmoid,
   naiveFloat32LogProbability,
   float32SaturationLogit,
+  float32ArithmeticSigmoid,
+  float32ArithmeticSaturationLogit,
   naiveBernoulliLogProbabilities,
   stableBernoulliLogProbabilities,
   bernoulliLogProbabilityGradients

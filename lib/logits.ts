@@ -5,8 +5,10 @@ import {tf, type Tensor} from "./tf.js";
 // logit l the network may set to any real number. In exact arithmetic
 //   log Bernoulli(x; sigmoid(l)) = x·log sigmoid(l) + (1 − x)·log(1 − sigmoid(l)) = x·l − softplus(l),
 // with softplus(l) = log(1 + e^l). In float32 the left form breaks for confident logits: sigmoid(l)
-// rounds to exactly 1 once e^−l < 2^−25 (l > 25 ln 2 ≈ 17.3), so log(1 − sigmoid(l)) = log 0 = −∞,
-// while the right form stays finite and exact to float32 precision for any l.
+// rounded to the nearest float32 is exactly 1 once e^−l < 2^−25 (l > 25 ln 2 ≈ 17.3), and a kernel that
+// computes 1 + e^−l itself in float32 (as WebGL's does) gets 1 already once e^−l ≤ 2^−24
+// (l ≥ 24 ln 2 ≈ 16.6); either way log(1 − sigmoid(l)) = log 0 = −∞, while the right form stays finite
+// and exact to float32 precision for any l.
 
 /** softplus(l) = log(1 + e^l) in float64, without overflow: max(l, 0) + log1p(e^−|l|). */
 export function softplus(l: number): number {
@@ -24,6 +26,30 @@ export function bernoulliLogProbability(x: number, logit: number): number {
  */
 export function float32Sigmoid(logit: number): number {
   return Math.fround(1 / (1 + Math.exp(-logit)));
+}
+
+/**
+ * sigmoid(l) computed step by step in float32 arithmetic, every intermediate rounded: e^−l, then
+ * 1 + e^−l, then its reciprocal. The float32 numbers just above 1 are 2^−23 apart, so 1 + e^−l is
+ * exactly 1 once e^−l ≤ 2^−24, earlier than the correctly rounded float32Sigmoid reaches 1.
+ */
+export function float32ArithmeticSigmoid(logit: number): number {
+  const f = Math.fround;
+  return f(1 / f(1 + f(Math.exp(-logit))));
+}
+
+/**
+ * The smallest logit (to `tolerance`) at which float32ArithmeticSigmoid(l) is exactly 1, by bisection.
+ * In closed form l = 24 ln 2 (1 + 2^−24 is the tie between 1 and 1 + 2^−23, and rounds to even, 1).
+ */
+export function float32ArithmeticSaturationLogit(tolerance = 1e-6): number {
+  let [lo, hi] = [0, 100];
+  while (hi - lo > tolerance) {
+    const mid = (lo + hi) / 2;
+    if (float32ArithmeticSigmoid(mid) === 1) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /**

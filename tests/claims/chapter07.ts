@@ -33,6 +33,8 @@ interface Split {
   spread: number;
   /** The average log σ² over digits and units. */
   logVar: number;
+  /** Var_x μ_j(x) for each unit j: Burda et al.'s activity statistic. */
+  variances: number[];
 }
 
 interface FirstSteps {
@@ -60,11 +62,13 @@ function splitKl(mean: Float32Array, logVar: Float32Array, n: number, units: num
   }
   let shared = 0;
   let spread = 0;
+  const variances: number[] = [];
   for (let j = 0; j < units; j++) {
     shared += 0.5 * average[j] ** 2;
     spread += 0.5 * (square[j] - average[j] ** 2);
+    variances.push(square[j] - average[j] ** 2);
   }
-  return {kl: kl / n, shared, spread, logVar: lv / (n * units)};
+  return {kl: kl / n, shared, spread, logVar: lv / (n * units), variances};
 }
 
 const runs = new Map<number, Promise<FirstSteps>>();
@@ -107,6 +111,7 @@ function firstSteps(beta: number, steps: number, measure: number[]): Promise<Fir
 const EXERCISE_2_STEPS = [10, 11, 12, 13, 14, 15, 16, 17, 18, 20, 40, 60];
 const exercise2 = () => firstSteps(1, 60, EXERCISE_2_STEPS);
 const exercise3 = () => firstSteps(0, 100, [20, 40, 60, 80, 100]);
+const pixelAveraged = () => firstSteps(784, 150, [150]);
 
 /** The step (1-based) at which the batch KL of the first 40 steps peaks. */
 const peakStep = (kl: number[]) => kl.slice(0, 40).indexOf(Math.max(...kl.slice(0, 40))) + 1;
@@ -115,6 +120,32 @@ export const claims = [
   // The idea: the unit. The page writes 1/ln 2 ≈ 1.44 in math right after this phrase.
   claim(page, "every log-probability is in nats", () => {
     expect(1 / Math.LN2).toBeCloseTo(1.44, 2);
+  }),
+
+  // The blur figure: for every digit its slider offers (test digits 0–99) and every radius (1–3), the
+  // best σ of the pixel-wise mean of the shifted copies grows with the radius. Recomputed here with
+  // plain arrays (a shift loop of its own, not lib's shiftedCopies).
+  claim(page, "Widen the uncertainty and watch the mean blur further and its best σ grow", async () => {
+    const test = await loadMnist("test");
+    const shifted = (image: Float32Array, dx: number, dy: number) => {
+      const out = new Float64Array(784);
+      for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) if (y - dy >= 0 && y - dy < 28 && x - dx >= 0 && x - dx < 28) out[y * 28 + x] = image[(y - dy) * 28 + x - dx];
+      return out;
+    };
+    for (let digit = 0; digit < 100; digit++) {
+      const image = test.images.slice(digit * 784, (digit + 1) * 784);
+      const bestSigma = [1, 2, 3].map((r) => {
+        const copies: Float64Array[] = [];
+        for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) copies.push(shifted(image, dx, dy));
+        const average = new Float64Array(784);
+        for (const c of copies) for (let p = 0; p < 784; p++) average[p] += c[p] / copies.length;
+        let error = 0;
+        for (const c of copies) for (let p = 0; p < 784; p++) error += (c[p] - average[p]) ** 2 / copies.length;
+        return Math.sqrt(error / 784);
+      });
+      expect(bestSigma[1]).toBeGreaterThan(bestSigma[0]);
+      expect(bestSigma[2]).toBeGreaterThan(bestSigma[1]);
+    }
   }),
 
   // The lab: the training set it streams in (the site's mnist-train-*.bin files: 785 bytes per digit).
@@ -169,6 +200,18 @@ export const claims = [
     }
   ),
 
+  // The same mistake, trained: β = 784 on exercise 2's model and seed.
+  claim(
+    page,
+    "after 150 steps no unit's encoder mean varies across held-out digits with a variance above 0.01 (none of the 8 units is active, in chapter 10's terms) and their KL is below 0.01 nats",
+    async () => {
+      const at = (await pixelAveraged()).after.get(150) as Split;
+      expect(at.variances).toHaveLength(8);
+      expect(Math.max(...at.variances)).toBeLessThan(0.01);
+      expect(at.kl).toBeLessThan(0.01);
+    }
+  ),
+
   // Exercise 1 and its solution (the solution's 0.184 is in math, so only the question is scanned).
   claim(page, "A model reports −ELBO 100 nats per image. How many bits per pixel is that?", () => {
     expect(100 / (784 * Math.LN2)).toBeCloseTo(0.184, 3);
@@ -219,6 +262,16 @@ export const claims = [
       for (let i = 1; i < values.length; i++) expect(values[i]).toBeLessThan(values[i - 1]);
       const withKl = (await exercise2()).after.get(60) as Split;
       expect(values[2]).toBeLessThan(withKl.logVar);
+    }
+  ),
+  claim(
+    page,
+    "averaged over the same 500 digits, it is above 100 nats at each of steps 20, 40, 60, 80 and 100, and rises from each of steps 40, 60 and 80 to the next",
+    async () => {
+      const free = (await exercise3()).after;
+      const kl = [20, 40, 60, 80, 100].map((s) => (free.get(s) as Split).kl);
+      for (const v of kl) expect(v).toBeGreaterThan(100);
+      for (let i = 2; i < kl.length; i++) expect(kl[i]).toBeGreaterThan(kl[i - 1]);
     }
   ),
 

@@ -172,6 +172,22 @@ export const claims = [
     expect(Math.abs(median(byName(s, "inverted").scores) / (PIXELS * Math.LN2) - 21)).toBeLessThan(0.5);
   }),
 
+  // Exercise 7 (its numbers are in math): free bits charge max(λ, KL) per unit; below the floor the
+  // KL part of the gradient is zero, above it it is the KL's own. Finite differences on the charge.
+  claim(page, "A model is trained with free bits, with a floor of", () => {
+    const floor = 0.5;
+    const charge = (kl: number) => Math.max(floor, kl);
+    const slope = (kl: number, h = 1e-6) => (charge(kl + h) - charge(kl - h)) / (2 * h);
+    expect(charge(0.2)).toBe(0.5);
+    expect(charge(2)).toBe(2);
+    expect(slope(0.2)).toBe(0);
+    expect(slope(2)).toBeCloseTo(1, 6);
+    expect(charge(0.2) + charge(2)).toBeCloseTo(2.5, 12);
+    expect(0.2 + 2).toBeCloseTo(2.2, 12);
+    // Never below the KL itself, so never below the −ELBO: on a grid of KLs.
+    for (let kl = 0; kl <= 5; kl += 0.01) expect(charge(kl)).toBeGreaterThanOrEqual(kl);
+  }),
+
   claim(page, "about 0.44 nats for every digit", () => {
     // KL(N(0.5, 0.5²) ‖ N(0, 1)) from chapter 5's closed form, and by Monte Carlo: E_q[log q(z) − log p(z)].
     const closed = 0.5 * (0.25 + 0.25 - 1 - Math.log(0.25));

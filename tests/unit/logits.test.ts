@@ -2,6 +2,8 @@ import {describe, expect, it} from "vitest";
 import {
   bernoulliLogProbability,
   bernoulliLogProbabilityGradients,
+  float32ArithmeticSaturationLogit,
+  float32ArithmeticSigmoid,
   float32SaturationLogit,
   float32Sigmoid,
   naiveBernoulliLogProbabilities,
@@ -47,6 +49,23 @@ describe("logits", () => {
     expect(Math.fround(1 - 2 ** -24)).toBeLessThan(1);
     expect(values(tf.sigmoid(tf.tensor1d([l + 1e-3, l - 1e-3])))).toEqual([1, expect.any(Number)]);
     expect(values(tf.sigmoid(tf.tensor1d([l - 1e-3])))[0]).toBeLessThan(1);
+  });
+
+  it("float32ArithmeticSaturationLogit() is 24 ln 2: float32 addition rounds 1 + e^−l to 1 from there on, before the correctly rounded sigmoid saturates", () => {
+    const l = float32ArithmeticSaturationLogit();
+    expect(l).toBeCloseTo(24 * Math.LN2, 5);
+    expect(l).toBeCloseTo(16.64, 2);
+    // The float32 numbers just above 1 are 2^−23 apart: 1 + 2^−24 is the tie, and rounds to even, 1.
+    expect(Math.fround(1 + 2 ** -24)).toBe(1);
+    expect(Math.fround(1 + 2 ** -23)).toBeGreaterThan(1);
+    // Step by step in float32 against float64 with one rounding at the end: identical well below the
+    // threshold, and between 24 ln 2 and 25 ln 2 the step-by-step form is already 1 while the other is not.
+    for (const v of [-3, 0, 2, 8, 15]) expect(Math.abs(float32ArithmeticSigmoid(v) - float32Sigmoid(v))).toBeLessThanOrEqual(2 ** -23);
+    for (const v of [16.7, 17, 17.3]) {
+      expect(float32ArithmeticSigmoid(v)).toBe(1);
+      expect(float32Sigmoid(v)).toBeLessThan(1);
+    }
+    expect(float32ArithmeticSigmoid(l - 1e-3)).toBeLessThan(1);
   });
 
   it("naiveBernoulliLogProbabilities(x, logits) is −∞ for a confident wrong logit, as naiveFloat32LogProbability predicts", () => {
