@@ -19,7 +19,7 @@ export const CHAPTERS: readonly Chapter[] = [
     summary: "What it means to model p(x), and why 784 dependent pixels make it hard."},
   {number: 2, title: "Autoencoders", path: "/chapters/02-autoencoders", ready: true, needs: [1],
     summary: "A bottleneck trained with a squared error compresses digits well, yet nothing says which codes to decode."},
-  {number: 3, title: "Latent variable models", path: "/chapters/03-latent-variable-models", ready: true, needs: [1],
+  {number: 3, title: "Latent variable models", path: "/chapters/03-latent-variable-models", ready: true, needs: [1, 2],
     summary: "p(x) = ∫ p(x|z) p(z) dz, and why estimating it by sampling z from the prior is hopeless for images."},
   {number: 4, title: "The ELBO", path: "/chapters/04-elbo", ready: true, needs: [3],
     summary: "The evidence lower bound derived twice, and its gap to log p(x) measured on a model where both are exact."},
@@ -33,6 +33,6 @@ export const CHAPTERS: readonly Chapter[] = [
     summary: "Where a Gaussian prior's codes lie, what temperature and slerp do to them, and the holes where the aggregate posterior misses the prior."},
   {number: 9, title: "The conditional VAE", path: "/chapters/09-conditional-vae", ready: true, needs: [7, 8],
     summary: "Condition on the label to ask for a digit, and keep the style while changing it."},
-  {number: 10, title: "Beyond the basic VAE", path: "/chapters/10-beyond", ready: true, needs: [3, 7, 8],
+  {number: 10, title: "Beyond the basic VAE", path: "/chapters/10-beyond", ready: true, needs: [3, 8],
     summary: "Tighter likelihood bounds (IWAE), β and posterior collapse, blurry samples and anomaly scores."}
 ];

@@ -5,7 +5,7 @@ import {pathToFileURL} from "node:url";
 import {afterAll, describe, expect, it} from "vitest";
 import {scaffoldChapter, slugify} from "../../scripts/new-chapter.ts";
 import {CHAPTERS, type Chapter} from "../../src/chapters.ts";
-import {chapterProblems} from "../chapterShape.ts";
+import {assumedChapters, chapterProblems} from "../chapterShape.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 const fileOf = (root: string, chapter: Chapter) => join(root, "src", `${chapter.path}.md`);
@@ -15,6 +15,18 @@ describe("chapters", () => {
     const file = fileOf(ROOT, chapter);
     expect(existsSync(file), file).toBe(true);
     expect(chapterProblems(readFileSync(file, "utf8"))).toEqual([]);
+  });
+
+  it.each(CHAPTERS.filter((c) => c.ready && c.needs))("chapter $number's meta line names every chapter it needs (src/chapters.ts)", (chapter) => {
+    const assumed = assumedChapters(readFileSync(fileOf(ROOT, chapter), "utf8"));
+    expect(chapter.needs!.filter((n) => !assumed.includes(n)), `chapter ${chapter.number} needs these but its meta line does not say so`).toEqual([]);
+  });
+
+  it("assumedChapters() reads single chapters, ranges and lists", () => {
+    const meta = (text: string) => `<p class="chapter-meta">About 9 minutes · assumes: ${text}</p>`;
+    expect(assumedChapters(meta("chapter 3 (Jensen), chapters 4–6, and chapters 8 and 10"))).toEqual([3, 4, 5, 6, 8, 10]);
+    expect(assumedChapters(meta("chapters 1, 2 and 7, calculus"))).toEqual([1, 2, 7]);
+    expect(assumedChapters(meta("basic probability"))).toEqual([]);
   });
 
   it("chapterProblems() names what a page lacks", () => {
