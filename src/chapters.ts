@@ -34,5 +34,5 @@ export const CHAPTERS: readonly Chapter[] = [
   {number: 9, title: "The conditional VAE", path: "/chapters/09-conditional-vae", ready: true, needs: [7, 8],
     summary: "Condition on the label to ask for a digit, and keep the style while changing it."},
   {number: 10, title: "Beyond the basic VAE", path: "/chapters/10-beyond", ready: true, needs: [3, 8],
-    summary: "Tighter likelihood bounds (IWAE), β and posterior collapse, blurry samples and anomaly scores."}
+    summary: "Tighter likelihood bounds (IWAE), the approximation and amortization gaps, β, posterior collapse and its remedies, blurry samples and anomaly scores."}
 ];
