@@ -282,7 +282,7 @@ def kl_standard_normal(mu, log_var):
     // The choice of language is remembered.
     await page.reload({waitUntil: "networkidle"});
     await waitForCells(page);
-    expect(await page.getByLabel("Language", {exact: true}).inputValue()).toBe("1");
+    expect(await page.getByLabel("Language", {exact: true}).inputValue()).toBe("python");
     expect(await page.locator(".code-exercise .cm-content").textContent()).toContain("def attempt(name, f):");
     await page.close();
   });

@@ -34,6 +34,22 @@ export const claims = [
     expect(klPart(8, 0.2)).toBeCloseTo(64, 4);
     expect(klPart(8, 0.7)).toBeCloseTo(8 * 16 * 0.7, 3); // above λ the floor no longer binds
   }),
+  claim(page, "so at β = 1 the loss is never below the batch's −ELBO", async () => {
+    // Random per-digit, per-unit KLs, some below λ and some above: the free-bits KL term at β = 1 is at
+    // least the batch's average KL summed over units (the −ELBO's KL part), and equal when every unit is above λ.
+    await tf.ready();
+    let state = 7;
+    const uniform = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let trial = 0; trial < 20; trial++) {
+      const kls = Array.from({length: 4 * SWEEP_LATENT}, () => uniform() * 1.5);
+      const plain = kls.reduce((s, v) => s + v, 0) / 4;
+      const floored = tf.tidy(() => freeBitsKl(tf.tensor2d(kls, [4, SWEEP_LATENT]), SWEEP_FREE_BITS).dataSync()[0]);
+      expect(floored).toBeGreaterThanOrEqual(plain - 1e-4);
+    }
+    const high = Array.from({length: 4 * SWEEP_LATENT}, (_, i) => 0.6 + (i % 5) * 0.1);
+    const highFloored = tf.tidy(() => freeBitsKl(tf.tensor2d(high, [4, SWEEP_LATENT]), SWEEP_FREE_BITS).dataSync()[0]);
+    expect(highFloored).toBeCloseTo(high.reduce((s, v) => s + v, 0) / 4, 3);
+  }),
   claim(page, "With the warm-up, step 60 uses", () => {
     expect(klWarmupBeta(60, 8, 150)).toBeCloseTo(3.2, 12);
   })
