@@ -7,18 +7,26 @@
 //   - main-thread blocking: the longest gap between animation frames and the longest task reported
 //     by the Long Tasks API, against the same page idle over the same window (the reference);
 // then the same model's examples/second with lib's Trainer on WASM in this Node process.
+// Then, unless --pages none, every page's weight and first figure (as `npm run bench:pages`): seconds
+// from navigation to the first live figure, and bytes fetched before it, gzip-compressed and raw.
 // Run `npm run build` first. The last line is the summary the README quotes.
 import {parseArgs} from "node:util";
 import {chooseBackend, createModel, modelConfig, mulberry32, tf, Trainer} from "../lib/index.ts";
-import {openSite} from "../tests/browser/site.ts";
+import {DIST, openSite, sitePages} from "../tests/browser/site.ts";
+import {formatWeights, measurePages, weightSummary} from "./pageWeight.ts";
 
-const {values: flags} = parseArgs({options: {seconds: {type: "string", default: "20"}, backends: {type: "string", default: "webgl,wasm"}}});
+const {values: flags} = parseArgs({options: {seconds: {type: "string", default: "20"}, backends: {type: "string", default: "webgl,wasm"}, pages: {type: "string", default: "all"}}});
 const seconds = Number(flags.seconds);
 if (!(seconds >= 2)) {
   console.error(`bench:browser: --seconds must be a number ≥ 2, not "${flags.seconds}"`);
   process.exit(2);
 }
-const backends = flags.backends!.split(",").map((b) => b.trim());
+const backends = flags.backends!.split(",").map((b) => b.trim()).filter(Boolean);
+if (flags.pages !== "all" && flags.pages !== "none") {
+  console.error(`bench:browser: --pages must be "all" or "none", not "${flags.pages}"`);
+  process.exit(2);
+}
+let pageWeights = "";
 const BATCH = 128;
 
 // Strings, not functions: tsx would inject helpers into a function's source that the page lacks.
@@ -93,6 +101,12 @@ try {
     console.log(`  on the page      ${line(inPage)}`);
     console.log(`  idle             longest frame ${idle.longestFrame.toFixed(0)} ms (p95 ${idle.p95Frame.toFixed(0)} ms, ${idle.frames} frames), longest task ${idle.longestTask.toFixed(0)} ms`);
   }
+  if (flags.pages === "all") {
+    // Page weight and the first figure, on a page that is not training: what a first visit costs.
+    const weights = await measurePages(site, sitePages(), {dist: DIST});
+    for (const l of formatWeights(weights)) console.log(l);
+    pageWeights = ` ${weightSummary(weights)}`;
+  }
 } finally {
   await site.close();
 }
@@ -135,4 +149,4 @@ const summary = Object.entries(results)
   )
   .join(" ");
 const ratio = results.wasm ? ` ratio_browser_wasm_to_node_wasm=${(results.wasm.worker.examplesPerSecond / nodeRate).toFixed(2)}` : "";
-console.log(`SUMMARY seconds=${seconds} ${summary} node_wasm_examples_per_s=${nodeRate.toFixed(0)}${ratio}`);
+console.log(`SUMMARY seconds=${seconds} ${summary} node_wasm_examples_per_s=${nodeRate.toFixed(0)}${ratio}${pageWeights}`);

@@ -90,3 +90,14 @@ export function formatWeights(weights: readonly PageWeight[]): string[] {
       `${w.path.padEnd(38)} first figure ${w.firstFigureSeconds === null ? "none" : `${w.firstFigureSeconds.toFixed(1)} s`}; before it ${mb(w.gzipBytesBeforeFirstFigure)} MB gzip (${mb(w.bytesBeforeFirstFigure)} MB raw); in all ${mb(w.gzipBytesTotal)} MB gzip (${mb(w.bytesTotal)} MB raw)`
   );
 }
+
+/** The worst first figure and the most bytes before one, as `key=value` fields for a SUMMARY line. */
+export function weightSummary(weights: readonly PageWeight[]): string {
+  const live = weights.filter((w) => w.firstFigureSeconds !== null);
+  const worstTime = live.reduce((a, b) => ((b.firstFigureSeconds ?? 0) > (a.firstFigureSeconds ?? 0) ? b : a), live[0]);
+  const worstBytes = weights.reduce((a, b) => (b.gzipBytesBeforeFirstFigure > a.gzipBytesBeforeFirstFigure ? b : a), weights[0]);
+  return (
+    `pages=${weights.length} max_first_figure_s=${worstTime?.firstFigureSeconds?.toFixed(1) ?? "none"} (${worstTime?.path}) ` +
+    `max_gzip_mb_before_first_figure=${(worstBytes.gzipBytesBeforeFirstFigure / 1e6).toFixed(2)} (${worstBytes.path}) raw_mb=${(worstBytes.bytesBeforeFirstFigure / 1e6).toFixed(2)}`
+  );
+}
