@@ -340,7 +340,11 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
     if (!p.latent) {
       const note = document.createElement("p");
       note.className = "lab-status";
-      note.textContent = "Choose latent size 2 to watch the latent plane and the decoded manifold organise themselves as the model trains.";
+      // A CVAE's decoder needs a label as well as a code, so its lab draws no manifold grid.
+      note.textContent =
+        kind === "cvae"
+          ? "Choose latent size 2 to watch the latent plane (the held-out digits' codes, given their labels) organise itself as the model trains."
+          : "Choose latent size 2 to watch the latent plane and the decoded manifold organise themselves as the model trains.";
       latent.replaceChildren(note);
       return;
     }
