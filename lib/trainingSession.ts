@@ -32,7 +32,7 @@ export interface TrainingSetup {
 export interface PictureSpec {
   /** Reconstruct the first this many test digits. */
   reconstruct: number;
-  /** For a CVAE: `samplesPerDigit` samples of each digit 0–9 by label (row r uses the same code in every column). */
+  /** For a CVAE: `samplesPerDigit` samples of each class by label (row r uses the same code in every column). */
   samplesPerDigit?: number;
   /** For a VAE with a 2-D latent: the decoded manifold, n × n codes over [−extent, extent]² (lib's latentGrid). */
   manifold?: {n: number; extent: number};
@@ -67,7 +67,7 @@ export type SnapshotScore = Omit<HeldOutScore, "means">;
 export interface SnapshotPictures {
   /** [reconstruct, pixels] flattened, in [0, 1]. */
   reconstructions: Float32Array;
-  /** CVAE: [samplesPerDigit · 10, pixels]. */
+  /** CVAE: [samplesPerDigit · numClasses, pixels], row by row, class 0 first in each row. */
   samples?: Float32Array;
   /** 2-D latent: q's mean of each held-out digit, [count, 2] flattened, with the digits' labels. */
   latent?: {means: Float32Array; labels?: Uint8Array};
@@ -356,8 +356,20 @@ export class TrainingSession {
     const pictures: SnapshotPictures = {reconstructions};
     if (config.kind === "cvae" && spec.samplesPerDigit) {
       const rows = spec.samplesPerDigit;
-      const labels = Array.from({length: rows * 10}, (_, i) => i % 10);
-      pictures.samples = await read(tf.tidy(() => model.sample(labels.length, {seed: SAMPLE_SEED, condition: conditionOf(labels)})));
+      const classes = config.numClasses as number;
+      const labels = Array.from({length: rows * classes}, (_, i) => i % classes);
+      pictures.samples = await read(
+        tf.tidy(() => {
+          // One ε per row, shared by every column: row r is one style, asked for as each class in turn.
+          // z = μ_p(c) + σ_p(c) ⊙ ε (for the standard prior, z = ε).
+          const epsilon = tf.randomNormal([rows, 1, config.latentDim], 0, 1, "float32", SAMPLE_SEED);
+          const shared = epsilon.tile([1, classes, 1]).reshape([rows * classes, config.latentDim]);
+          const condition = conditionOf(labels);
+          const p = model.prior(labels.length, condition);
+          const z = p.mean.add(p.logVar.mul(0.5).exp().mul(shared)) as Tensor2D;
+          return model.decodeMean(z, condition);
+        })
+      );
     }
     if (config.latentDim === 2) pictures.latent = {means: score.means, labels: held.labels};
     if (config.latentDim === 2 && config.kind !== "cvae" && spec.manifold) {

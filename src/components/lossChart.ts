@@ -23,7 +23,7 @@ export const LOSS_SERIES = {
   loss: "training loss (with β)",
   reconstructionLoss: "reconstruction loss",
   heldOut: "−ELBO (held-out digits)",
-  kl: "KL(q ‖ p(z))",
+  kl: "KL(q ‖ p(z)) (training batches)",
   heldOutKl: "KL (held-out digits)"
 } as const;
 
@@ -75,20 +75,24 @@ export function LossCurves(history: readonly LossPoint[], {width = 640, heldOut 
   });
 }
 
-/** KL(q ‖ p(z)) on its own axis (line) with the held-out KL (dots), so its early rise and fall can be read. */
+/**
+ * KL(q ‖ p(z)) on its own axis (line) with the held-out KL (dots), so its early rise and fall can be
+ * read; a legend of its own says which is which.
+ */
 export function KlCurve(history: readonly LossPoint[], {width = 640, heldOut = []}: LossChartOptions = {}): SVGSVGElement | HTMLElement {
   const last = history[history.length - 1];
+  const domain = [LOSS_SERIES.kl, LOSS_SERIES.heldOutKl];
   return Plot.plot({
     width,
     height: 130,
     marginLeft: MARGIN_LEFT,
     ariaLabel: `KL(q ‖ p(z)) over ${last.step} steps, now ${last.kl.toFixed(2)} nats per image`,
     x: stepAxis(history),
-    y: {label: "KL (nats)", grid: true, zero: true},
+    y: {label: "KL (nats per image)", grid: true, zero: true},
+    color: {legend: true, domain, range: domain.map((d) => colors[d])},
     marks: [
-      Plot.line(history, {x: "step", y: "kl", stroke: colors[LOSS_SERIES.kl]}),
-      Plot.dot(heldOut, {x: "step", y: "kl", fill: colors[LOSS_SERIES.heldOutKl], r: 3}),
-      Plot.text([last], {x: "step", y: "kl", text: () => "KL", dx: -12, dy: -8, fill: "currentColor"})
+      Plot.line(history, {x: "step", y: "kl", stroke: () => LOSS_SERIES.kl}),
+      Plot.dot(heldOut, {x: "step", y: "kl", fill: () => LOSS_SERIES.heldOutKl, r: 3})
     ]
   });
 }

@@ -177,6 +177,8 @@ export function ReproduceList(models: ShippedModel[]): HTMLElement {
     term.textContent = m.name;
     const detail = document.createElement("dd");
     const pre = document.createElement("pre");
+    // Wrapped, so a long comment in command.txt is read whole at any width and in print.
+    pre.style.whiteSpace = "pre-wrap";
     pre.textContent = [m.command ?? "(no command.txt)", m.metrics?.evaluatedWith ?? "(not evaluated)"].join("\n");
     detail.append(pre);
     list.append(term, detail);

@@ -136,6 +136,31 @@ export const claims = [
     }
   }),
 
+  claim(page, "0.22 nats for a hole that takes a fifth of the prior's draws", () => {
+    // q = the 2-D prior with a disc of prior mass m = 1/5 cut out of it, the rest scaled by 1/(1 − m):
+    // KL(q ‖ p) by quadrature on a grid, against −log(1 − m).
+    const m = 0.2;
+    const radius = Math.sqrt(-2 * Math.log(1 - m)); // P(‖z‖ < r) = 1 − e^(−r²/2) in two dimensions
+    const h = 0.01;
+    let [kl, mass, cut] = [0, 0, 0];
+    for (let x = -8 + h / 2; x < 8; x += h) {
+      for (let y = -8 + h / 2; y < 8; y += h) {
+        const p = Math.exp(-(x * x + y * y) / 2) / (2 * Math.PI);
+        if (Math.hypot(x, y) < radius) {
+          cut += p * h * h;
+          continue;
+        }
+        const q = p / (1 - m);
+        kl += q * Math.log(q / p) * h * h;
+        mass += q * h * h;
+      }
+    }
+    expect(Math.abs(cut - m)).toBeLessThan(1e-3);
+    expect(Math.abs(mass - 1)).toBeLessThan(2e-3);
+    expect(kl.toFixed(2)).toBe("0.22");
+    expect(Math.abs(kl + Math.log(1 - m))).toBeLessThan(1e-3);
+  }),
+
   claim(page, "Switch to the 10,000 training digits and watch the red shrink.", async () => {
     // The figure's training digits are the first 10,000 (src/data/mnist-[part].bin.ts, train-0); their
     // aggregate posterior leaves less of the prior in holes than the 1,000 test digits'.

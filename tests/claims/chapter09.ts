@@ -1,6 +1,6 @@
 import {expect} from "vitest";
 import {claim} from "./claim.ts";
-import {decodeMeans, shippedModel} from "./shipped.ts";
+import {decodeMeans, encoderOutputs, mnist, shippedModel} from "./shipped.ts";
 
 const page = "/chapters/09-conditional-vae";
 
@@ -22,7 +22,35 @@ async function sampleEntropies() {
   return {cvae: meanEntropy(decodeMeans(cvae, codes, codes.map((_, i) => i % 10))), vae: meanEntropy(decodeMeans(vae, codes))};
 }
 
+/** The share of codes whose nearest other code (leave-one-out, Euclidean) has the same label. */
+function sameLabelNeighbour(codes: number[][], labels: ArrayLike<number>): number {
+  let same = 0;
+  for (let i = 0; i < codes.length; i++) {
+    let [best, bestDistance] = [-1, Infinity];
+    for (let j = 0; j < codes.length; j++) {
+      if (j === i) continue;
+      const d = (codes[i][0] - codes[j][0]) ** 2 + (codes[i][1] - codes[j][1]) ** 2;
+      if (d < bestDistance) [best, bestDistance] = [j, d];
+    }
+    if (labels[best] === labels[i]) same++;
+  }
+  return same / codes.length;
+}
+
 export const claims = [
+  // The summary's sentence, on the figure's 1,000 test digits (the first of the test set): the CVAE's
+  // codes (given the labels) barely beat chance at naming a digit's neighbour's label; the 2-D VAE's do.
+  claim(page, "in the shipped CVAE the codes say little about the digit", async () => {
+    const test = await mnist("test");
+    const labels = test.labels as Uint8Array;
+    const first = labels.subarray(0, 1000);
+    const chance = Array.from({length: 10}, (_, c) => (first.filter((l) => l === c).length / 1000) ** 2).reduce((a, b) => a + b, 0);
+    const cvae = sameLabelNeighbour((await encoderOutputs(await shippedModel("cvae-2d"), test, 1000, labels)).mean, first);
+    const vae = sameLabelNeighbour((await encoderOutputs(await shippedModel("vae-2d"), test, 1000)).mean, first);
+    expect(cvae).toBeLessThan(chance + 0.1);
+    expect(vae).toBeGreaterThan(cvae + 0.3);
+  }),
+
   // Exercise 2 and its solution (the solution's 5120, 1.3 % and 401,408 are in math).
   claim(page, "The CVAE's first layer receives 784 pixels plus a one-hot label of 10 digits. With 512 hidden units, how many more weights does conditioning add to that layer?", async () => {
     const cvae = await shippedModel("cvae-2d");

@@ -138,6 +138,34 @@ describe("TrainingSession", () => {
     await t.send({type: "dispose"});
   });
 
+  it("handle({type: 'snapshot'}) for a CVAE: each row of samples uses one code in every column, and the rows use different codes", async () => {
+    // A CVAE whose decoder ignores its label (the label's rows of its first kernel zeroed): then a row
+    // that shares one code decodes to the same image in every column, and two rows differ.
+    const classes = 4;
+    const cvaeConfig: ModelConfig = {...config, kind: "cvae", numClasses: classes, prior: "standard"};
+    const cvae = createModel(cvaeConfig);
+    const kernel = cvae.params.get("decoder/dense0/kernel");
+    const mask = tf.tidy(() => tf.concat([tf.ones([config.latentDim, 16]), tf.zeros([classes, 16])]));
+    kernel.assign(tf.tidy(() => kernel.mul(mask)));
+    mask.dispose();
+    const artifacts = await modelToArtifacts(cvae);
+    cvae.dispose();
+    const t = session();
+    await t.send({type: "test", test, heldOut: 32, pictures: {reconstruct: 4, samplesPerDigit: 2, everyMs: 1e9}});
+    await t.send({type: "configure", setup: {...setup, config: cvaeConfig}});
+    await t.send({type: "load", id: 1, artifacts, what: "the label-blind CVAE"});
+    const shot = t.until((e): e is Extract<TrainingEvent, {type: "snapshot"}> => e.type === "snapshot" && e.id === 2);
+    await t.send({type: "snapshot", id: 2});
+    const samples = (await shot).pictures.samples as Float32Array;
+    const pixels = 16;
+    expect(samples).toHaveLength(2 * classes * pixels);
+    const image = (row: number, column: number) => Array.from(samples.subarray((row * classes + column) * pixels, (row * classes + column + 1) * pixels));
+    for (const row of [0, 1]) for (let column = 1; column < classes; column++) expect(image(row, column)).toEqual(image(row, 0));
+    const difference = image(0, 0).reduce((s, v, i) => s + Math.abs(v - image(1, 0)[i]), 0);
+    expect(difference).toBeGreaterThan(1e-3);
+    await t.send({type: "dispose"});
+  });
+
   it("handle({type: 'load'}) of a checkpoint of another kind fails with a sentence and keeps the model", async () => {
     const t = await started();
     const cvae = createModel({...config, kind: "cvae", numClasses: 4, prior: "standard"});

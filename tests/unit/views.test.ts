@@ -48,6 +48,14 @@ describe("LossChart", () => {
     expect(kl.querySelectorAll('g[aria-label="dot"] circle')).toHaveLength(2);
   });
 
+  it("LossChart(history) names the KL chart's line and dots in a legend of its own (training batches, held-out digits)", () => {
+    const node = LossChart(history(1), {width: 400, heldOut: [{step: 10, negElbo: 150, kl: 10}]});
+    const klFigure = node.children[1];
+    expect(klFigure.textContent).toContain(LOSS_SERIES.kl);
+    expect(klFigure.textContent).toContain(LOSS_SERIES.heldOutKl);
+    expect(node.children[0].textContent).not.toContain(LOSS_SERIES.heldOutKl);
+  });
+
   it("LossChart([]) says where the curves will appear", () => {
     expect(LossChart([]).textContent).toBe("The loss curves appear here once training starts.");
   });
