@@ -19,6 +19,9 @@ export interface JensenOptions {
   /** The colours of the two points, by the roles they play on the page; data green and contrast red by default. */
   fOfMeanColor?: string;
   meanOfFColor?: string;
+  /** Short names written beside the ring and the dot (the legend has the full names); "log of avg." and "avg. of logs" by default. */
+  fOfMeanTag?: string;
+  meanOfFTag?: string;
   /** The t-range drawn; by default from a little below the smallest value to a little above the largest. */
   domain?: [number, number];
   width?: number;
@@ -43,6 +46,8 @@ export function JensenFigure({
   meanOfFLabel = "average of the logs",
   fOfMeanColor = ROLE_COLORS.data,
   meanOfFColor = ROLE_COLORS.contrast,
+  fOfMeanTag = "log of avg.",
+  meanOfFTag = "avg. of logs",
   domain,
   width = 520,
   height = 320,
@@ -77,6 +82,10 @@ export function JensenFigure({
       // A ring around a dot: with no gap (all t equal) the ring circles the dot and both stay visible.
       Plot.dot(ring, {x: "t", y: "y", stroke: "name", fill: "none", r: 9, strokeWidth: 3}),
       Plot.dot(dot, {x: "t", y: "y", fill: "name", r: 5}),
+      // Each named beside it: the ring's name up and to the left (above the curve, where nothing is
+      // drawn), the dot's down and to the right (below its dashed line), so they part however small the gap.
+      Plot.text(ring, {x: "t", y: "y", text: () => fOfMeanTag, dx: -12, dy: -12, textAnchor: "end", fill: fOfMeanColor, fontWeight: "bold", stroke: "var(--theme-background, white)", strokeWidth: 3, paintOrder: "stroke"}),
+      Plot.text(dot, {x: "t", y: "y", text: () => meanOfFTag, dx: 10, dy: 14, textAnchor: "start", fill: meanOfFColor, fontWeight: "bold", stroke: "var(--theme-background, white)", strokeWidth: 3, paintOrder: "stroke"}),
       Plot.text([{t: mean, y: (fOfMean + meanOfF) / 2}], {x: "t", y: "y", text: () => `gap ${gap.toFixed(2)}`, dx: 8, textAnchor: "start"})
     ]
   });

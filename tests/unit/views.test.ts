@@ -139,6 +139,10 @@ describe("JensenFigure", () => {
     // log of the mean (7/6) is above the mean of the logs (0): the ring sits higher (smaller y).
     expect(Number(ring.getAttribute("cy"))).toBeLessThan(Number(dot.getAttribute("cy")));
     expect(svg.querySelector('g[aria-label="rule"][stroke="' + ROLE_COLORS.q + '"]')).not.toBeNull();
+    // Each is named beside it, in its colour: the defaults here.
+    const tags = [...svg.querySelectorAll('g[aria-label="text"]')].map((g) => [g.getAttribute("fill"), g.textContent]);
+    expect(tags).toContainEqual([ROLE_COLORS.data, "log of avg."]);
+    expect(tags).toContainEqual([ROLE_COLORS.q, "avg. of logs"]);
   });
 
   it("JensenFigure({values}) with all values equal (no gap) puts the ring around the dot, both drawn, the defaults green and red", () => {
