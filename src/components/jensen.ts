@@ -66,6 +66,10 @@ export function JensenFigure({
   const points = values.map((t) => ({t, y: f(t)}));
   const ring = [{t: mean, y: fOfMean, name: fOfMeanLabel}];
   const dot = [{t: mean, y: meanOfF, name: meanOfFLabel}];
+  // Up and to the left of the ring, unless that runs into the axis on the left (a narrow figure, the
+  // ring near the left edge): then up and to the right, higher, clear of the rising curve.
+  const room = ((mean - lo) / (hi - lo)) * (width - 60);
+  const ringTagPlace = room > fOfMeanTag.length * 6.5 + 16 ? {dx: -12, dy: -12, textAnchor: "end" as const} : {dx: 6, dy: -30, textAnchor: "start" as const};
   return Plot.plot({
     ariaLabel: ariaLabel ?? `Jensen's inequality for ${fLabel}: the ${fOfMeanLabel} is ${fOfMean.toFixed(2)}, the ${meanOfFLabel} ${meanOfF.toFixed(2)}, a gap of ${gap.toFixed(2)}`,
     width,
@@ -84,7 +88,7 @@ export function JensenFigure({
       Plot.dot(dot, {x: "t", y: "y", fill: "name", r: 5}),
       // Each named beside it: the ring's name up and to the left (above the curve, where nothing is
       // drawn), the dot's down and to the right (below its dashed line), so they part however small the gap.
-      Plot.text(ring, {x: "t", y: "y", text: () => fOfMeanTag, dx: -12, dy: -12, textAnchor: "end", fill: fOfMeanColor, fontWeight: "bold", stroke: "var(--theme-background, white)", strokeWidth: 3, paintOrder: "stroke"}),
+      Plot.text(ring, {x: "t", y: "y", text: () => fOfMeanTag, ...ringTagPlace, fill: fOfMeanColor, fontWeight: "bold", stroke: "var(--theme-background, white)", strokeWidth: 3, paintOrder: "stroke"}),
       Plot.text(dot, {x: "t", y: "y", text: () => meanOfFTag, dx: 10, dy: 14, textAnchor: "start", fill: meanOfFColor, fontWeight: "bold", stroke: "var(--theme-background, white)", strokeWidth: 3, paintOrder: "stroke"}),
       Plot.text([{t: mean, y: (fOfMean + meanOfF) / 2}], {x: "t", y: "y", text: () => `gap ${gap.toFixed(2)}`, dx: 8, textAnchor: "start"})
     ]
