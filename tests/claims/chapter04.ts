@@ -134,7 +134,7 @@ export const claims = [
     expect(largest).toBeLessThan(Math.log(peak) + 1e-12);
     expect(largest).toBeLessThan(0);
   }),
-  claim(page, "is a one-run estimate of the ELBO, right on average", () => {
+  claim(page, "a one-run estimate of the ELBO, right on average", () => {
     // The Jensen figure: 16 draws from q, w = p(x|z) p(z) / q(z|x). Over many runs, the average of the
     // logs is centred on the ELBO; the log of the average lies below log p(x) on average (yet above the
     // average of the logs in every run). At the figure's starting q (m = 0.3, log-variance −1), the old one
