@@ -19,7 +19,7 @@ export interface ExerciseResult {
   caseSeed: number;
   /** The page's seed (the Seed box), when the page says. */
   pageSeed: number | null;
-  /** The tfjs backend lib's reference ran on. */
+  /** The tfjs backend the page ran on (the references are plain float64 numbers, the same on every backend). */
   backend: string;
   /** When the check ran, ISO 8601 with the reader's UTC offset. */
   checkedAt: string;

@@ -1,13 +1,15 @@
-import {klStandardNormal} from "./kl.js";
-import {logMeanExp} from "./iwae.js";
+import {logMeanExpNumbers} from "./linearGaussian.js";
 import {mulberry32, normalSampler} from "./random.js";
-import {reparameterize} from "./reparameterize.js";
-import {tf} from "./tf.js";
 
 /**
  * The auto-checked code exercises of chapters 4–6: what the learner writes, the inputs it is run on,
- * and lib's own function as the reference. Learner functions take and return plain numbers and
- * arrays, so they can run in a Web Worker with nothing else loaded; the check happens here.
+ * and the reference answer. Learner functions take and return plain numbers and arrays, so they can
+ * run in a Web Worker with nothing else loaded; the check happens here.
+ *
+ * The references are the formulas in plain float64 numbers, not lib's tensor functions: a tensor
+ * computes in float32 on whatever backend the page chose, and WebGL's log(0) is about −88.03, not
+ * −∞, so a tensor reference would reject a right answer on one backend and accept it on another.
+ * tests/unit/exercises.test.ts checks that lib's tensor functions agree with these references.
  */
 export interface ExerciseCase {
   /** What is special about this input, for the report ("tiny variance"). */
@@ -36,7 +38,7 @@ export interface Exercise {
   solution: string;
   /** Random inputs (seeded) followed by the edge cases. */
   cases(seed: number): ExerciseCase[];
-  /** lib's answer for one case. */
+  /** The exact answer for one case, in float64 plain numbers (the same on every backend). */
   reference(args: ExerciseCase["args"]): number | number[];
   /** |got − want| ≤ absolute + relative·|want|, per number. */
   tolerance: {absolute: number; relative: number};
@@ -103,7 +105,9 @@ export const EXERCISES: Record<string, Exercise> = {
       ];
     },
     reference([mu, logVar]) {
-      return tf.tidy(() => klStandardNormal(tf.tensor2d([mu as number[]]), tf.tensor2d([logVar as number[]])).dataSync()[0]);
+      // KL(N(μ, diag σ²) ‖ N(0, I)) = ½ Σ_j (σ_j² + μ_j² − 1 − log σ_j²), with log σ² = logVar.
+      const lv = logVar as number[];
+      return (mu as number[]).reduce((kl, m, j) => kl + 0.5 * (Math.exp(lv[j]) + m * m - 1 - lv[j]), 0);
     },
     tolerance: {absolute: 1e-4, relative: 1e-4},
     python: {
@@ -150,7 +154,9 @@ def kl_standard_normal(mu, log_var):
       ];
     },
     reference([mu, logVar, eps]) {
-      return tf.tidy(() => Array.from(reparameterize(tf.tensor1d(mu as number[]), tf.tensor1d(logVar as number[]), tf.tensor1d(eps as number[])).dataSync()));
+      // z_j = μ_j + exp(logVar_j / 2) ε_j
+      const [lv, e] = [logVar as number[], eps as number[]];
+      return (mu as number[]).map((m, j) => m + Math.exp(0.5 * lv[j]) * e[j]);
     },
     tolerance: {absolute: 1e-4, relative: 1e-4},
     python: {
@@ -200,7 +206,8 @@ def reparameterize(mu, log_var, eps):
       ];
     },
     reference([a]) {
-      return tf.tidy(() => logMeanExp(tf.tensor1d(a as number[])).dataSync()[0]);
+      // log((1/n) Σ e^{a_i}) = m + log((1/n) Σ e^{a_i − m}) with m the largest a_i; −∞ when every a_i is −∞.
+      return logMeanExpNumbers(a as number[]);
     },
     tolerance: {absolute: 1e-4, relative: 1e-4},
     python: {
@@ -250,7 +257,7 @@ export function describeCall(exercise: Exercise, c: ExerciseCase, language: Exer
   return `${functionNameIn(exercise, language)}(${c.args.map((a) => describeValue(a, language)).join(", ")})`;
 }
 
-/** Compares one returned value with lib's, number by number. Messages use `language`'s words (None, list). */
+/** Compares one returned value with the reference, number by number. Messages use `language`'s words (None, list). */
 export function checkCase(exercise: Exercise, c: ExerciseCase, outcome: CaseOutcome, language: ExerciseLanguage = "javascript"): CaseResult {
   const expected = exercise.reference(c.args);
   const base = {case: c, expected, got: outcome.value};

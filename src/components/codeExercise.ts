@@ -92,7 +92,7 @@ function megabytes(bytes: number): string {
 /**
  * An auto-checked exercise: a language choice (JavaScript or Python), a code editor, "Check my
  * function", and a report of which case failed and by how much. The learner's code runs in a
- * sandboxed worker (no network, a time limit); lib gives the answers. Python is Pyodide, served by
+ * sandboxed worker (no network, a time limit); lib's float64 references give the answers, the same on every backend. Python is Pyodide, served by
  * this site and loaded only once the reader picks Python. Code, language and results are kept in the
  * browser's storage, so a reload loses nothing; the results record can be copied and handed in.
  */
@@ -315,7 +315,7 @@ export function CodeExercise({exercise: id, seed = 1, timeoutMs = 2000, pageSeed
         const failed = rows.filter((r) => !r.passed);
         if (failed.length === 0) {
           const worst = Math.max(...rows.map((r) => r.error ?? 0));
-          say("passed", `All ${rows.length} cases pass: your function agrees with lib's ${exercise.functionName} (largest difference ${worst.toPrecision(2)}).`, rows, result.output);
+          say("passed", `All ${rows.length} cases pass: your function agrees with the exact answers (largest difference ${worst.toPrecision(2)}).`, rows, result.output);
         } else {
           const first = failed[0];
           const index = rows.indexOf(first) + 1;

@@ -99,7 +99,7 @@ describe("chapters in a real browser", () => {
       return {elbo, gap, logPx};
     };
     const first = await check();
-    expect(first.gap).toBeGreaterThan(1);
+    expect(first.gap).toBeGreaterThan(0.5);
     // The bars show every term: reconstruction − KL to the prior = ELBO.
     const [reconstruction, klPrior] = [await number(page, "reconstruction"), await number(page, "kl-prior")];
     expect(Math.abs(reconstruction - klPrior - first.elbo)).toBeLessThanOrEqual(2e-4);
@@ -111,8 +111,17 @@ describe("chapters in a real browser", () => {
     await page.getByRole("button", {name: "Set q to the exact posterior"}).click();
     await expect.poll(() => number(page, "gap")).toBeLessThanOrEqual(1e-4);
     const exact = await check();
-    expect(exact.gap).toBeLessThanOrEqual(1e-4);
-    expect(Math.abs(exact.elbo - exact.logPx)).toBeLessThanOrEqual(1e-4);
+    // Exactly the posterior, not the slider's nearest step: the gap reads 0.0000 and the 16 w's are equal.
+    expect(await page.locator('[data-value="gap"]').textContent()).toMatch(/^-?0\.0000$/);
+    expect(exact.elbo).toBe(exact.logPx);
+    expect(await number(page, "jensen-mean-of-logs")).toBe(await number(page, "jensen-log-of-mean"));
+    expect(await page.locator("figcaption", {hasText: "Sixteen draws"}).textContent()).toContain("Right now every w is the same");
+    // Exercise 1's solution quotes the reconstruction term at the posterior as the green bar shows it.
+    const rec = await number(page, "reconstruction");
+    expect(await number(page, "ex1-rec-post")).toBe(Number(rec.toFixed(3)));
+    // The box under the slider shows the exact posterior's mean and log-variance, to three decimals.
+    expect(await page.getByLabel("q's mean m", {exact: true}).last().inputValue()).toBe("0.644");
+    expect(await page.getByLabel("q's log-variance", {exact: true}).last().inputValue()).toBe("-2.104");
     await page.close();
   });
 
@@ -125,6 +134,12 @@ describe("chapters in a real browser", () => {
       expect(await number(page, "kl-closed")).toBeCloseTo(want, 3);
       const spread = await number(page, "kl-spread");
       expect(Math.abs((await number(page, "kl-mc")) - want)).toBeLessThanOrEqual(4 * (spread / Math.sqrt(200)) + 1e-3);
+      // At q = the prior every estimate is exactly 0 and the histogram is one bar: the caption says why.
+      const caption = await page.locator("figcaption", {hasText: "independent Monte Carlo estimates"}).textContent();
+      if (mu === 0 && sigma === 1) {
+        expect(spread).toBe(0);
+        expect(caption).toContain("Right now all 200 estimates are exactly 0.0000");
+      } else expect(caption).not.toContain("Right now");
     }
     await page.close();
   });

@@ -316,3 +316,42 @@ describe("the results record", () => {
     await page.close();
   });
 });
+
+describe("the exercises' references on WebGL", () => {
+  const site = useSite();
+
+  // WebGL computes log(0) in float32 as about −88.03, not −∞: a reference computed with tensors there
+  // rejected chapter 4's own solution on "every weight zero (all −∞)". The references are float64 now.
+  for (const path of ["/chapters/04-elbo", "/chapters/05-kl-closed-form", "/chapters/06-reparameterization"]) {
+    it(`${path}?backend=webgl: the page's own JavaScript solution passes every case`, async () => {
+      const {page, consoleErrors} = await site().visit(`${path}?backend=webgl`);
+      await page.evaluate("localStorage.clear()");
+      expect(await page.locator(".backend-note").getAttribute("data-backend")).toBe("webgl");
+      const solution = (await page.locator(".code-exercise details pre").first().textContent()) ?? "";
+      expect(solution).toMatch(/^function /);
+      await typeCode(page, solution);
+      const result = await check(page);
+      expect(result.state, result.report).toBe("passed");
+      expect(result.report).toMatch(/All (\d+) cases pass/);
+      expect(result.report).not.toContain("✗");
+      if (path.includes("04-elbo")) expect(result.report).toContain("✓ every weight zero (all −∞)");
+      expect(consoleErrors).toEqual([]);
+      await page.close();
+    });
+  }
+
+  it("/chapters/04-elbo?backend=webgl: the page's own Python solution passes every case, the all −∞ one included", async () => {
+    const {page, consoleErrors} = await site().visit("/chapters/04-elbo?backend=webgl");
+    await page.evaluate("localStorage.clear()");
+    await page.getByLabel("Language", {exact: true}).selectOption({label: "Python"});
+    await expect.poll(() => page.locator(".code-exercise details summary").first().textContent()).toContain("Python");
+    const solution = (await page.locator(".code-exercise details pre").first().textContent()) ?? "";
+    expect(solution).toContain("def log_mean_exp");
+    await typeCode(page, solution);
+    const result = await check(page, 120_000);
+    expect(result.state, result.report).toBe("passed");
+    expect(result.report).toContain("✓ every weight zero (all −∞)");
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+});

@@ -3,6 +3,7 @@ import {chooseBackend, loadCheckpoint, normalSampler, tf} from "../../lib/index.
 import {folderHandler} from "../../lib/node/checkpointFiles.ts";
 import {loadMnist} from "../../lib/node/mnistFiles.ts";
 import {claim} from "./claim.ts";
+import {chapterSource} from "./gaussianAverage.ts";
 
 const page = "/chapters/02-autoencoders";
 
@@ -21,6 +22,10 @@ async function shippedAutoencoder() {
 }
 
 export const claims = [
+  claim(page, "makes those draws: 20 codes of two numbers each, every number drawn from the standard normal.", () => {
+    // The snippet above it calls torch.randn(20, 2): a 20 × 2 tensor of independent standard normal draws.
+    expect(chapterSource("02-autoencoders.md")).toContain("new_digits = decoder(torch.randn(20, 2))");
+  }),
   claim(page, "squeezes an image of 784 pixels into", async () => {
     const test = await loadMnist("test");
     expect(test.pixels).toBe(784);

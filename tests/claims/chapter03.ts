@@ -37,6 +37,38 @@ function posteriorKl(d: number): number {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 export const claims = [
+  claim(page, "x is a matrix times a Gaussian plus independent Gaussian noise, and sums of independent Gaussian parts are Gaussian", () => {
+    // Draw x = Wz + σε many times (D = 2): the sample mean is about 0 and the sample covariance about WWᵀ + σ²I.
+    const model = waveModel(2);
+    const draw = normalSampler(31);
+    const n = 200_000;
+    const xs = Array.from({length: n}, () => {
+      const z = Array.from({length: 5}, draw);
+      return model.weights.map((row) => row.reduce((s, w, k) => s + w * z[k], 0) + 0.3 * draw());
+    });
+    const cov = [[0, 0], [0, 0]];
+    for (const x of xs) for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) cov[i][j] += (x[i] * x[j]) / n;
+    const want = [0, 1].map((i) => [0, 1].map((j) => model.weights[i].reduce((s, w, k) => s + w * model.weights[j][k], 0) + (i === j ? 0.09 : 0)));
+    for (let i = 0; i < 2; i++) {
+      expect(Math.abs(mean(xs.map((x) => x[i])))).toBeLessThan(0.02);
+      for (let j = 0; j < 2; j++) expect(cov[i][j]).toBeCloseTo(want[i][j], 1);
+    }
+    // And lib's exact log p(x) is that Gaussian's log-density (written out here for D = 2).
+    const x = model.sample(17);
+    const [[a, c], [, d]] = want;
+    const det = a * d - c * c;
+    const quad = (d * x[0] ** 2 - 2 * c * x[0] * x[1] + a * x[1] ** 2) / det;
+    expect(model.logMarginal(x)).toBeCloseTo(-0.5 * (2 * Math.log(2 * Math.PI) + Math.log(det) + quad), 8);
+  }),
+  claim(page, "the area under a normal density centred at s, which is 1", () => {
+    // E[e^{sε − s²/2}] = 1 for ε ~ N(0, 1), by a Riemann sum of the integral, for several s.
+    for (const s of [0, 0.5, 1, 2]) {
+      let sum = 0;
+      const h = 1e-3;
+      for (let e = -20; e <= 20; e += h) sum += Math.exp(s * e - (s * s) / 2) * Math.exp(-(e * e) / 2) / Math.sqrt(2 * Math.PI) * h;
+      expect(sum).toBeCloseTo(1, 6);
+    }
+  }),
   // The math beside it: e^{−745} is about the smallest positive double; chapter 1's digits scored about −200 nats.
   claim(page, "and a double-precision number underflows to zero below about", async () => {
     expect(Math.exp(-745)).toBeGreaterThan(0);

@@ -117,21 +117,30 @@ export const claims = [
     expect(2 * sigma ** 2).toBeCloseTo(0.5, 12);
     expect(slope).toBeCloseTo(-3.6, 5);
   }),
-  claim(page, "Not in the figure below, though: its decoder's density never exceeds", () => {
-    // The largest value of p(x|z) = N(x; Wz, σ²I) in two dimensions is its peak, 1/(2πσ²) ≈ 0.64 < 1: so
-    // log p(x|z) < 0 for every z, and the reconstruction term, its average, is negative for every q.
+  claim(page, "Not in the figure below, though: its decoder's density is two independent Gaussians with σ = 0.5, one per coordinate of x.", () => {
+    // Each coordinate's density peaks at 1/(σ√(2π)) ≈ 0.80; the product of the two at 0.80² ≈ 1/(2πσ²) ≈ 0.64 < 1:
+    // so log p(x|z) < 0 for every z, and the reconstruction term, its average, is negative for every q.
+    expect(sigma).toBe(0.5);
+    expect(chapterSource("04-elbo.md")).toContain("new LinearGaussianModel([[1.2], [-0.6]], [0, 0], 0.5)");
+    const oneD = 1 / (sigma * Math.sqrt(2 * Math.PI));
+    expect(oneD).toBeCloseTo(0.8, 2);
+    expect(Math.exp(logNormal(0, 0, sigma))).toBeCloseTo(oneD, 12);
+    expect(0.8 ** 2).toBeCloseTo(0.64, 12);
     const peak = 1 / (2 * Math.PI * sigma ** 2);
+    expect(peak).toBeCloseTo(oneD ** 2, 12);
     expect(peak).toBeCloseTo(0.64, 2);
     let largest = -Infinity;
     for (let z = -10; z <= 10; z += 1e-3) largest = Math.max(largest, logLikelihood(z));
     expect(largest).toBeLessThan(Math.log(peak) + 1e-12);
     expect(largest).toBeLessThan(0);
   }),
-  claim(page, "is a one-run estimate of the ELBO, right on average", () => {
+  claim(page, "a one-run estimate of the ELBO, right on average", () => {
     // The Jensen figure: 16 draws from q, w = p(x|z) p(z) / q(z|x). Over many runs, the average of the
     // logs is centred on the ELBO; the log of the average lies below log p(x) on average (yet above the
-    // average of the logs in every run). At the figure's default q (m = −1, log-variance 0.5) and a wider one.
-    for (const [m, logVar] of [[-1, 0.5], [0.6, -1]]) {
+    // average of the logs in every run). At the figure's starting q (m = 0.3, log-variance −1), the old one
+    // (m = −1, log-variance 0.5) and another.
+    expect(chapterSource("04-elbo.md")).toContain("const startQ = {mean: 0.3, logVar: -1};");
+    for (const [m, logVar] of [[0.3, -1], [-1, 0.5], [0.6, -1]]) {
       const s = Math.exp(logVar / 2);
       const ref = termsByIntegration(m, logVar);
       const draw = normalSampler(21);
@@ -161,6 +170,9 @@ export const claims = [
     expect(narrow.reconstruction).toBeGreaterThan(atPosterior.reconstruction);
     expect(narrow.klPrior).toBeGreaterThan(atPosterior.klPrior);
     expect(narrow.elbo).toBeLessThan(atPosterior.elbo);
+    // "The gap grows again too."
+    expect(atPosterior.gap).toBeCloseTo(0, 6);
+    expect(narrow.gap).toBeGreaterThan(1);
   }),
   claim(page, "In the figure (mean and log-variance zero) the grey bar disappears.", () => {
     expect(klByIntegration(0, 1, 0, 1)).toBeCloseTo(0, 12);

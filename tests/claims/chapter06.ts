@@ -19,6 +19,25 @@ function estimator(kind: "score" | "reparameterized", mu: number, sigma: number)
 }
 
 export const claims = [
+  claim(page, "is zero, because ε is as likely to be negative as positive and sin is odd", () => {
+    // E[sin σε] = 0 and E[cos σε] = e^{−σ²/2} for ε ~ N(0, 1), by numerical integration; so E[sin z] = sin μ e^{−σ²/2}.
+    for (const [mu, sigma] of [[1.5, 0.5], [-0.7, 1.3], [0.2, 2.4]]) {
+      expect(gaussianAverage((e) => Math.sin(sigma * e), 0, 1)).toBeCloseTo(0, 10);
+      expect(gaussianAverage((e) => Math.cos(sigma * e), 0, 1)).toBeCloseTo(Math.exp(-(sigma ** 2) / 2), 8);
+      expect(gaussianAverage(Math.sin, mu, sigma)).toBeCloseTo(Math.sin(mu) * Math.exp(-(sigma ** 2) / 2), 8);
+      expect(gaussianAverage((z) => z * z, mu, sigma)).toBeCloseTo(mu ** 2 + sigma ** 2, 8);
+    }
+  }),
+
+  claim(page, "is what statisticians call the score, which gives the estimator its name.", () => {
+    // ∇_μ log N(z; μ, σ²) = (z − μ)/σ², against a central finite difference of the log-density.
+    const logQ = (z: number, mu: number, sigma: number) => -0.5 * Math.log(2 * Math.PI * sigma ** 2) - (z - mu) ** 2 / (2 * sigma ** 2);
+    for (const [z, mu, sigma] of [[0.3, 1.5, 0.5], [-2, 0.1, 1.7], [4, 3.9, 0.2]]) {
+      const h = 1e-5;
+      expect((logQ(z, mu + h, sigma) - logQ(z, mu - h, sigma)) / (2 * h)).toBeCloseTo((z - mu) / sigma ** 2, 5);
+    }
+  }),
+
   claim(page, "ε ~ N(0, I)", () => {
     // z = μ + σ ε with ε standard normal has mean μ and standard deviation σ (sample moments of 200,000 draws).
     const draw = normalSampler(9);

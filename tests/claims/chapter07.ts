@@ -6,6 +6,9 @@ import {
   createModel,
   elbo,
   encodeDigits,
+  evaluateHeldOut,
+  freeBitsKl,
+  klWarmupBeta,
   modelConfig,
   mulberry32,
   naiveBernoulliLogProbabilities,
@@ -117,6 +120,69 @@ const pixelAveraged = () => firstSteps(784, 150, [150]);
 const peakStep = (kl: number[]) => kl.slice(0, 40).indexOf(Math.max(...kl.slice(0, 40))) + 1;
 
 export const claims = [
+  // The lab's three terms, defined before the lab (chapter 10 has them in full).
+  claim(page, "rises in a straight line to the value you chose over that many training steps", () => {
+    // The β the trainer uses at step t of a warm-up of N steps: 0 at the start, equal steps up, β from N on.
+    for (const [beta, steps] of [[1, 200], [4, 1000]]) {
+      const at = (t: number) => klWarmupBeta(t, beta, steps);
+      expect(at(0)).toBe(0);
+      for (let t = 1; t < steps; t++) expect(at(t + 1) - at(t)).toBeCloseTo(beta / steps, 12);
+      expect(at(steps)).toBeCloseTo(beta, 12);
+      expect(at(steps + 50)).toBe(beta);
+    }
+    // Off at zero steps: β from the first step.
+    expect(klWarmupBeta(0, 1, 0)).toBe(1);
+    // "While the rising β is below one, the training loss is below the −ELBO": loss − (−ELBO) = (β_t − 1)·KL < 0 for KL > 0.
+    const [rec, kl] = [-120, 15];
+    for (let t = 0; t < 200; t++) expect(-rec + klWarmupBeta(t, 1, 200) * kl).toBeLessThan(-rec + kl);
+  }),
+  claim(page, "counts as at least λ nats. A unit that carries less than λ costs λ whatever it does", async () => {
+    await chooseBackend({prefer: "cpu"});
+    const before = tf.memory().numTensors;
+    // Two examples, three units; batch-mean KLs 0.1, 0.8 and 0.3; λ = 0.5: charged 0.5 + 0.8 + 0.5 = 1.8 by hand.
+    const perUnit = [[0.05, 1.0, 0.2], [0.15, 0.6, 0.4]];
+    const charged = tf.tidy(() => freeBitsKl(tf.tensor2d(perUnit), 0.5).dataSync()[0]);
+    expect(charged).toBeCloseTo(1.8, 6);
+    // The units below λ get no gradient; the one above gets 1/B per example.
+    const grad = tf.tidy(() => Array.from(tf.grad((k) => freeBitsKl(k as Tensor2D, 0.5))(tf.tensor2d(perUnit)).dataSync()));
+    expect(grad).toEqual([0, 0.5, 0, 0, 0.5, 0]);
+    expect(tf.memory().numTensors).toBe(before);
+  }),
+  claim(page, "with a variance across the held-out digits above 0.01", async () => {
+    // The lab's count (evaluateHeldOut, called without a threshold by lib/trainingSession.ts) against a
+    // recount by hand: each unit's population variance of the encoder's mean over the digits, above 0.01.
+    await chooseBackend({prefer: "cpu"});
+    const session = await readFile(new URL("../../lib/trainingSession.ts", import.meta.url), "utf8");
+    expect(session).toContain("evaluateHeldOut(model, held, {seed: SNAPSHOT_SEED})");
+    const test = await loadMnist("test");
+    const n = 200;
+    const digits = tf.tensor2d(binarize(test.images.subarray(0, n * 784), mulberry32(3)), [n, 784]);
+    let sawActive = false;
+    let sawInactive = false;
+    // Fainter inputs give smaller variances, so that units fall on both sides of the threshold.
+    for (const [seed, scale] of [[1, 1], [2, 0.3], [3, 0.1], [4, 0.03]]) {
+      const x = tf.mul(digits, scale) as Tensor2D;
+      const model = createModel(modelConfig({hiddenSizes: [32], latentDim: 8, seed}));
+      const score = await evaluateHeldOut(model, {x, count: n, binarize: "static", dispose: () => {}});
+      const means = tf.tidy(() => model.encode(x).mean.arraySync() as number[][]);
+      let active = 0;
+      for (let u = 0; u < 8; u++) {
+        const column = means.map((row) => row[u]);
+        const mean = column.reduce((a, b) => a + b, 0) / n;
+        const variance = column.reduce((a, b) => a + (b - mean) ** 2, 0) / n;
+        if (Math.abs(variance - 0.01) > 1e-5) expect(score.variances[u] > 0.01, `unit ${u}`).toBe(variance > 0.01);
+        if (variance > 0.01) sawActive = true;
+        else sawInactive = true;
+        if (variance > 0.01) active++;
+      }
+      expect(score.activeUnits).toBe(active);
+      model.dispose();
+      x.dispose();
+    }
+    digits.dispose();
+    // The recount distinguished something: a unit on each side of the threshold at least once.
+    expect(sawActive && sawInactive).toBe(true);
+  }),
   // The idea: the unit. The page writes 1/ln 2 ≈ 1.44 in math right after this phrase.
   claim(page, "every log-probability is in nats", () => {
     expect(1 / Math.LN2).toBeCloseTo(1.44, 2);

@@ -9,7 +9,9 @@ import {select} from "../../src/components/dom.ts";
 import {LabControls} from "../../src/components/labControls.ts";
 import {LabLatentPlane, ManifoldGrid} from "../../src/components/labLatentPlane.ts";
 import {LOSS_SERIES, LossChart, type LossPoint} from "../../src/components/lossChart.ts";
+import {JensenFigure} from "../../src/components/jensen.ts";
 import {ReconstructionGrid} from "../../src/components/reconstructionGrid.ts";
+import {ROLE_COLORS} from "../../src/components/roles.ts";
 
 // jsdom has no 2-D canvas context (it would log "Not implemented" for each canvas): say so quietly.
 HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext;
@@ -129,5 +131,36 @@ describe("the lab's other views", () => {
     expect(node.querySelectorAll('g[aria-label="bar"] rect')).toHaveLength(2);
     expect(sweepSummary(rows, 16)).toBe("β = 0: 16 of 16 active, KL 30.0, reconstruction loss 90.0; β = 32: 1 of 16 active, KL 0.5, reconstruction loss 199.5");
     expect(node.querySelector("#beta-summary")?.textContent).toBe(`${sweepSummary(rows, 16)}.`);
+  });
+});
+
+describe("JensenFigure", () => {
+  const marks = (svg: Element) => [...svg.querySelectorAll('g[aria-label="dot"] circle')];
+  it("JensenFigure({values, fOfMeanColor, meanOfFColor}) draws the log of the average as a ring and the average of the logs as a dot, in the colours given", () => {
+    const svg = JensenFigure({values: [0.5, 1, 2], fOfMeanColor: ROLE_COLORS.data, meanOfFColor: ROLE_COLORS.q}) as Element;
+    const circles = marks(svg);
+    // Three points (outlined, no colour), then the ring, then the dot.
+    const ring = circles.find((c) => c.getAttribute("stroke") === ROLE_COLORS.data)!;
+    const dot = circles.find((c) => c.getAttribute("fill") === ROLE_COLORS.q)!;
+    expect(ring.parentElement!.getAttribute("fill")).toBe("none");
+    expect(Number(ring.getAttribute("r"))).toBeGreaterThan(Number(dot.getAttribute("r")));
+    // log of the mean (7/6) is above the mean of the logs (0): the ring sits higher (smaller y).
+    expect(Number(ring.getAttribute("cy"))).toBeLessThan(Number(dot.getAttribute("cy")));
+    expect(svg.querySelector('g[aria-label="rule"][stroke="' + ROLE_COLORS.q + '"]')).not.toBeNull();
+    // Each is named beside it, in its colour: the defaults here.
+    const tags = [...svg.querySelectorAll('g[aria-label="text"]')].map((g) => [g.getAttribute("fill"), g.textContent]);
+    expect(tags).toContainEqual([ROLE_COLORS.data, "log of avg."]);
+    expect(tags).toContainEqual([ROLE_COLORS.q, "avg. of logs"]);
+  });
+
+  it("JensenFigure({values}) with all values equal (no gap) puts the ring around the dot, both drawn, the defaults green and red", () => {
+    const svg = JensenFigure({values: [1, 1, 1, 1]}) as Element;
+    const circles = marks(svg);
+    const ring = circles.find((c) => c.getAttribute("stroke") === ROLE_COLORS.data)!;
+    const dot = circles.find((c) => c.getAttribute("fill") === ROLE_COLORS.contrast)!;
+    expect(ring.getAttribute("cx")).toBe(dot.getAttribute("cx"));
+    expect(ring.getAttribute("cy")).toBe(dot.getAttribute("cy"));
+    // The ring's inner edge (radius less half its stroke) lies outside the dot.
+    expect(Number(ring.getAttribute("r")) - Number(ring.parentElement!.getAttribute("stroke-width")) / 2).toBeGreaterThan(Number(dot.getAttribute("r")));
   });
 });
