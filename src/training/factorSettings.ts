@@ -11,9 +11,10 @@ export const FACTOR_TRAIN_COUNT = 10_000;
 export const FACTOR_MEASURED = 2_000;
 /** Test shapes the reconstruction loss and KL are scored on. */
 export const FACTOR_HELD_OUT = 500;
-export const FACTOR_BATCH = 64;
+/** 100 batches of FACTOR_BATCH make one pass over FACTOR_TRAIN_COUNT: every choice of steps is a whole number of epochs. */
+export const FACTOR_BATCH = 100;
 export const FACTOR_LEARNING_RATE = 1e-3;
-export const FACTOR_STEPS = [50, 300, 1000, 3000];
+export const FACTOR_STEPS = [100, 300, 1000, 3000];
 /** A traversal sweeps each unit over [−TRAVERSAL, TRAVERSAL] in TRAVERSAL_STEPS images. */
 export const TRAVERSAL = 2.5;
 export const TRAVERSAL_STEPS = 9;

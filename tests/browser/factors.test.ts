@@ -6,7 +6,7 @@ import {useSite} from "./useSite.ts";
 
 // Chapter 12 (factors you can see), one page load shared by every test: the shapes and their factors,
 // the traversals and the mutual information matrix of the shipped checkpoints, the MIG against β, and a
-// tiny live run (one β, 50 steps) that adds its point to the chart. WASM: the fastest backend on a
+// tiny live run (one β, 100 steps) that adds its point to the chart. WASM: the fastest backend on a
 // machine without a GPU.
 const PATH = "/chapters/12-factors?backend=wasm";
 const SWEEP = ".factor-sweep";
@@ -43,7 +43,7 @@ describe("chapter 12: factors you can see", () => {
     expect(mig16).toBeLessThan(0.6);
     expect(await page.locator(".mi-matrix svg").count()).toBeGreaterThanOrEqual(4);
     expect(await page.locator("#shipped-table tbody tr").count()).toBe(3);
-    await page.getByRole("radio", {name: "β = 1"}).check();
+    await page.getByRole("radio", {name: "β = 1", exact: true}).check();
     await expect.poll(() => page.locator("#mi-caption").textContent(), {timeout: 60_000}).toContain("The shipped β = 1 model");
     const mig1 = Number(/MIG = ([\d.]+)/.exec((await page.locator("#mi-caption").textContent()) ?? "")?.[1]);
     expect(mig1).toBeLessThan(mig16);
@@ -54,10 +54,11 @@ describe("chapter 12: factors you can see", () => {
     const chart = page.locator(`${SWEEP} .mig-chart svg[aria-label^="MIG against β"]`);
     expect(await chart.getAttribute("aria-label")).toMatch(/Shipped models: β = 1: [\d.]+, β = 4: [\d.]+, β = 16: [\d.]+\. Live run: not trained yet/);
     await setInput(page, "Train", "β = 16 only");
-    await setInput(page, "Training steps per β", "50");
+    await setInput(page, "Training steps per β", "100");
     await page.getByRole("button", {name: "Train the β sweep"}).click();
     await expect.poll(() => page.locator(SWEEP).getAttribute("data-state"), {timeout: 120_000, interval: 1000}).toBe("done");
-    expect(await page.locator(SWEEP).getAttribute("data-rows")).toBe("1");
+    const status = await page.locator(`${SWEEP} .lab-status`).first().textContent();
+    expect(await page.locator(SWEEP).getAttribute("data-rows"), status ?? "").toBe("1");
     expect(await chart.getAttribute("aria-label")).toMatch(/Live run: β = 16: [\d.]+$/);
     expect(await page.locator("#factor-sweep-summary").textContent()).toMatch(/^β = 16: MIG [\d.]+, reconstruction loss [\d.]+/);
     expect(await page.getByRole("img", {name: /^Traversals of the model trained with β = 16/}).count()).toBe(1);

@@ -6,7 +6,7 @@ import {readFileSync} from "node:fs";
 import {expect} from "vitest";
 import {CORRELATED, FACTOR_NAMES, FACTOR_VALUES, chooseBackend, factorColumn, loadCheckpoint, shapesSplit, tf, type Model} from "../../lib/index.ts";
 import {folderHandler} from "../../lib/node/checkpointFiles.ts";
-import {FACTOR_STEPS} from "../../src/training/factorSettings.ts";
+import {FACTOR_BATCH, FACTOR_STEPS, FACTOR_TRAIN_COUNT} from "../../src/training/factorSettings.ts";
 import {claim} from "./claim.ts";
 
 const page = "/chapters/12-factors";
@@ -141,6 +141,8 @@ export const claims = [
   }),
   claim(page, "Run the live sweep with 1,000 steps per β", () => {
     expect(FACTOR_STEPS).toContain(1000);
+    // The trainer takes whole epochs: each choice of steps must be a whole number of passes over the set.
+    for (const steps of FACTOR_STEPS) expect(Number.isInteger(steps / (FACTOR_TRAIN_COUNT / FACTOR_BATCH)), `${steps} steps`).toBe(true);
   }),
   // Exercise 1: the table [[40, 10], [10, 40]].
   claim(page, "Of 100 test images, 40 fall in bin 1 with value 1, 10 in bin 1 with value 2, 10 in bin 2 with value 1, and 40 in bin 2 with value 2", () => {
