@@ -214,3 +214,39 @@ export function traversalCodes(base: ArrayLike<number>, unit: number, {from = -2
   }
   return codes;
 }
+
+/**
+ * The decoder's mean images along a traversal of each unit in `units` (all by default): for unit j,
+ * traversalCodes(base, j, {from, to, steps}) decoded. Read back asynchronously; tensors are disposed.
+ * @returns [units.length · steps, pixels] row by row: unit units[0]'s steps first
+ */
+export async function decodeTraversals(model: Model, base: ArrayLike<number>, {units, from = -2, to = 2, steps = 9}: {units?: readonly number[]; from?: number; to?: number; steps?: number} = {}): Promise<Float32Array> {
+  const latentDim = model.config.latentDim;
+  if (base.length !== latentDim) throw new Error(`decodeTraversals: the base code has ${base.length} numbers, the model's latent has ${latentDim}`);
+  const chosen = units ?? Array.from({length: latentDim}, (_, j) => j);
+  if (chosen.length === 0) return new Float32Array(0);
+  const codes = new Float32Array(chosen.length * steps * latentDim);
+  chosen.forEach((j, r) => codes.set(traversalCodes(base, j, {from, to, steps}), r * steps * latentDim));
+  const images = tf.tidy(() => model.decodeMean(tf.tensor2d(codes, [chosen.length * steps, latentDim])));
+  try {
+    return (await images.data()) as Float32Array;
+  } finally {
+    images.dispose();
+  }
+}
+
+export interface UnitFactor {
+  /** The factor this unit shares the most information with, as an index into the matrix's factors. */
+  factor: number;
+  /** That factor's I(z_j; v_k) / H(v_k). */
+  normalized: number;
+}
+
+/** For each unit, the factor whose normalized mutual information with it is largest (ties: the first). */
+export function unitFactors(matrix: Pick<MutualInformationMatrix, "normalized">): UnitFactor[] {
+  return matrix.normalized.map((row) => {
+    let factor = 0;
+    for (let k = 1; k < row.length; k++) if (row[k] > row[factor]) factor = k;
+    return {factor, normalized: row[factor] ?? 0};
+  });
+}

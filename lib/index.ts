@@ -104,10 +104,10 @@ export {importanceLogWeights, nestedIwaeEstimates, NestedIwaeCurve, iwaeCurveOfM
 export type {ImportanceInputs, IwaeCurvePoint} from "./iwaeCurve.js";
 export {elboEstimate, PosteriorOptimizer, inferenceGaps, inferenceGapsProgress} from "./amortization.js";
 export type {GaussianPosteriorInputs, PosteriorOptimizerOptions, InferenceGapOptions, InferenceGaps, InferenceGapProgress} from "./amortization.js";
-export {SHAPE_NAMES, FACTOR_NAMES, FACTOR_VALUES, SHAPE_GEOMETRY, CORRELATED, renderShape, generateShapes, factorColumn, shapesSplit} from "./shapes.js";
+export {SHAPE_NAMES, FACTOR_NAMES, FACTOR_VALUES, SHAPE_GEOMETRY, CORRELATED, renderShape, generateShapes, factorColumn, shapesSplit, shapeFactorsOf, factorSweep} from "./shapes.js";
 export type {ShapeName, ShapeFactors, FactorName, RenderOptions, ShapesOptions, ShapesData, ShapesSource} from "./shapes.js";
-export {discretize, entropy, mutualInformation, mutualInformationMatrix, mutualInformationGap, measureDisentanglement, traversalCodes} from "./disentanglement.js";
-export type {MutualInformationMatrix, MutualInformationGap, Disentanglement} from "./disentanglement.js";
+export {discretize, entropy, mutualInformation, mutualInformationMatrix, mutualInformationGap, measureDisentanglement, traversalCodes, decodeTraversals, unitFactors} from "./disentanglement.js";
+export type {MutualInformationMatrix, MutualInformationGap, Disentanglement, UnitFactor} from "./disentanglement.js";
 export {IMAGE_LIMITS, sniffImageType, imageDimensions, checkFile, checkSize, unreadableFile, summarizeRefusals, resizeArea, prepareImage, imagesToDataset, encodeImageSet, decodeImageSet} from "./imagePrep.js";
 export type {RawImage, ImageType, RefusalReason, Refusal, PrepareOptions, PreparedImage} from "./imagePrep.js";
 export {holdOut, subset, shiftClamped, augmentWithShifts, earlyStopping} from "./smallData.js";

@@ -196,3 +196,17 @@ export const CORRELATED = 0.9;
 export function shapesSplit(split: "train" | "test", {seed = 0, correlation = 0, trainCount = 20_000, testCount = 2_000, side = 32}: Partial<Omit<ShapesSource, "name">> = {}): ShapesData {
   return split === "train" ? generateShapes({count: trainCount, seed: 2 * seed, correlation, side}) : generateShapes({count: testCount, seed: 2 * seed + 1, correlation, side});
 }
+
+/** Image n's factors as values (scale, radians, 0–1 positions), read from the data set. */
+export function shapeFactorsOf(data: Pick<ShapesData, "factorValues" | "count">, n: number): ShapeFactors {
+  if (!Number.isInteger(n) || n < 0 || n >= data.count) throw new Error(`shapeFactorsOf: image ${n} is not in a set of ${data.count}`);
+  const k = FACTOR_NAMES.length;
+  const [shape, scale, rotation, x, y] = Array.from(data.factorValues.subarray(n * k, (n + 1) * k));
+  return {shape: Math.round(shape), scale, rotation, x, y};
+}
+
+/** `base` with one factor set to each value of its grid in turn, the others fixed: what that factor alone does. */
+export function factorSweep(base: ShapeFactors, factor: FactorName): ShapeFactors[] {
+  if (!FACTOR_NAMES.includes(factor)) throw new Error(`factorSweep: no factor ${String(factor)}; the factors are ${FACTOR_NAMES.join(", ")}`);
+  return FACTOR_VALUES[factor].map((value) => ({...base, [factor]: value}));
+}

@@ -5,10 +5,12 @@
 // No DOM: pictures leave as pixel arrays, checkpoints as tfjs ModelArtifacts.
 import {oneHotLabels, type Dataset} from "./batches.js";
 import {CheckpointError, describe, modelFromArtifacts, modelToArtifacts} from "./checkpoint.js";
+import {decodeTraversals, measureDisentanglement, type MutualInformationGap, type MutualInformationMatrix} from "./disentanglement.js";
 import {evaluateHeldOut, heldOutSet, type HeldOut, type HeldOutScore} from "./evaluate.js";
 import {latentGrid} from "./latentGrid.js";
 import {createModel, validateConfig, type Model, type ModelConfig} from "./model.js";
 import {tf, type Tensor2D} from "./tf.js";
+import {shapesSplit} from "./shapes.js";
 import {loadTrainingSet} from "./trainingData.js";
 import {readbackInterval, Trainer, type Progress} from "./trainer.js";
 
@@ -46,9 +48,22 @@ export interface LoadRequirement {
   imageShape: ModelConfig["imageShape"];
 }
 
+/** A latent traversal to draw with a measurement: every unit swept from `from` to `to` around one test image's code. */
+export interface TraversalSpec {
+  /** Which test image's encoder mean is the base code. */
+  image: number;
+  from?: number;
+  to?: number;
+  steps?: number;
+}
+
 /** Commands, page → session. */
 export type TrainingCommand =
   | {type: "data"; urls: string[]; limit?: number}
+  /** Chapter 12's shapes as the training set, generated in the session (lib's shapesSplit("train", …)): nothing is fetched. Replaces any training set. */
+  | {type: "shapes"; count: number; seed?: number; correlation?: number}
+  /** The mutual information between each unit and each factor on the first `count` test images (factors: one array of grid indices per factor), and optionally a traversal. */
+  | {type: "measure"; id: number; factors: ArrayLike<number>[]; count?: number; traversal?: TraversalSpec}
   | {type: "test"; test: Dataset; heldOut: number; pictures: PictureSpec}
   | {type: "configure"; setup: TrainingSetup}
   | {type: "play"}
@@ -85,6 +100,7 @@ export type TrainingEvent =
   | {type: "snapshot"; id?: number; step: number; score: SnapshotScore; pictures: SnapshotPictures}
   | {type: "saved"; id: number; artifacts: tf.io.ModelArtifacts}
   | {type: "loaded"; id: number; what: string; description: string}
+  | {type: "measured"; id: number; step: number; matrix: MutualInformationMatrix; gap: MutualInformationGap; klPerUnit: number[]; traversal?: Required<TraversalSpec> & {base: number[]; images: Float32Array}}
   | {type: "failed"; id?: number; command: TrainingCommand["type"]; message: string};
 
 export type Emit = (event: TrainingEvent, transfer?: Transferable[]) => void;
@@ -136,6 +152,10 @@ export class TrainingSession {
     switch (command.type) {
       case "data":
         return this.loadData(command.urls, command.limit);
+      case "shapes":
+        return this.loadShapes(command);
+      case "measure":
+        return this.measure(command);
       case "test":
         this.test = {data: command.test, heldOut: command.heldOut, pictures: command.pictures};
         this.dropHeldOut();
@@ -209,6 +229,45 @@ export class TrainingSession {
         throw new Error(`The training digits could not be loaded: ${error.message}`);
       }
     );
+  }
+
+  private async loadShapes({count, seed = 0, correlation = 0}: Extract<TrainingCommand, {type: "shapes"}>): Promise<void> {
+    await this.halt();
+    await this.dataLoading?.catch(() => undefined);
+    const data = shapesSplit("train", {seed, correlation, trainCount: count});
+    this.dataLoading = Promise.resolve(data);
+    this.train = data;
+    // The Trainer holds its data: a new set needs a new Trainer (the model and its weights stay).
+    this.trainer?.dispose();
+    this.trainer = null;
+    this.makeTrainer();
+    this.emit({type: "dataReady", count: data.count});
+    this.emitStatus();
+  }
+
+  private async measure({id, factors, count, traversal}: Extract<TrainingCommand, {type: "measure"}>): Promise<void> {
+    const model = this.model;
+    const test = this.test;
+    if (!model || !test) throw new Error("nothing to measure: configure a model and send the test images first");
+    const n = Math.min(count ?? test.data.count, test.data.count);
+    const {pixels} = test.data;
+    const data = {images: test.data.images.subarray(0, n * pixels), count: n, pixels};
+    const columns = factors.map((f) => {
+      if (f.length < n) throw new Error(`each factor needs a value for each of the ${n} test images; one has ${f.length}`);
+      return Array.from({length: n}, (_, i) => f[i]);
+    });
+    const step = this.trainer?.step ?? 0;
+    const {matrix, gap, klPerUnit, means} = await measureDisentanglement(model, data, columns);
+    let drawn: Extract<TrainingEvent, {type: "measured"}>["traversal"];
+    if (traversal) {
+      const {image, from = -2, to = 2, steps = 9} = traversal;
+      if (!Number.isInteger(image) || image < 0 || image >= n) throw new Error(`the traversal's image must be one of the ${n} measured test images, got ${image}`);
+      const L = model.config.latentDim;
+      const base = Array.from(means.subarray(image * L, (image + 1) * L));
+      drawn = {image, from, to, steps, base, images: await decodeTraversals(model, base, {from, to, steps})};
+    }
+    if (model !== this.model) return;
+    this.emit({type: "measured", id, step, matrix, gap, klPerUnit, traversal: drawn}, drawn ? [drawn.images.buffer as ArrayBuffer] : []);
   }
 
   /** Pauses a run and waits for it and any snapshot in flight to finish. */

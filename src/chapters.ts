@@ -34,5 +34,7 @@ export const CHAPTERS: readonly Chapter[] = [
   {number: 9, title: "The conditional VAE", path: "/chapters/09-conditional-vae", ready: true, needs: [7, 8],
     summary: "Condition on the label to ask for a digit, and keep the style while changing it."},
   {number: 10, title: "Beyond the basic VAE", path: "/chapters/10-beyond", ready: true, needs: [3, 8],
-    summary: "Tighter likelihood bounds (IWAE), the approximation and amortization gaps, β, posterior collapse and its remedies, blurry samples and anomaly scores."}
+    summary: "Tighter likelihood bounds (IWAE), the approximation and amortization gaps, β, posterior collapse and its remedies, blurry samples and anomaly scores."},
+  {number: 12, title: "Factors you can see", path: "/chapters/12-factors", ready: true, needs: [7, 10],
+    summary: "Shapes made from known factors, latent traversals, and the mutual information gap: what β does to a code, what it costs, and why correlated factors defeat it."}
 ];

@@ -19,6 +19,8 @@ import {
   normalSampler,
   tf,
   traversalCodes,
+  decodeTraversals,
+  unitFactors,
   type Model,
   type Tensor2D
 } from "../../lib/index.ts";
@@ -187,6 +189,43 @@ describe("disentanglement", () => {
     const codes = traversalCodes([0.5, -1, 2], 1, {from: -2, to: 2, steps: 5});
     expect(Array.from(codes)).toEqual([0.5, -2, 2, 0.5, -1, 2, 0.5, 0, 2, 0.5, 1, 2, 0.5, 2, 2]);
     expect(() => traversalCodes([0, 0], 2)).toThrow(/unit must be from 0 to 1/);
+  });
+
+  it("decodeTraversals(model, base, {units, from, to, steps}) decodes each unit's sweep: the decoder's means at codes built by hand", async () => {
+    const model = createModel(modelConfig({imageShape: [4, 4, 1], hiddenSizes: [8], latentDim: 3, seed: 3}));
+    const base = [0.3, -0.7, 1.1];
+    let images!: Float32Array;
+    expect(await leakedBy(async () => void (images = await decodeTraversals(model, base, {units: [2, 0], from: -1, to: 1, steps: 3})))).toBe(0);
+    expect(images.length).toBe(2 * 3 * 16);
+    // Row r of unit u: base with z_u = −1, 0, 1, decoded one code at a time.
+    const expected: number[] = [];
+    for (const u of [2, 0]) {
+      for (const v of [-1, 0, 1]) {
+        const z = [...base];
+        z[u] = v;
+        const x = tf.tidy(() => model.decodeMean(tf.tensor2d([z]) as Tensor2D).dataSync());
+        expected.push(...Array.from(x));
+      }
+    }
+    images.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+    expect((await decodeTraversals(model, base)).length).toBe(3 * 9 * 16);
+    await expect(decodeTraversals(model, [0, 0])).rejects.toThrow(/base code has 2 numbers/);
+    model.dispose();
+  });
+
+  it("unitFactors(matrix) names, for each unit, the factor it shares the most normalized information with", () => {
+    const count = 4000;
+    const a = uniformLabels(count, 8, 21);
+    const b = uniformLabels(count, 4, 22);
+    const draw = mulberry32(23);
+    // unit 0 copies b, unit 1 copies a, unit 2 is noise
+    const codes = codesFrom(count, [(n) => b[n] + 0.1 * draw(), (n) => a[n] + 0.1 * draw(), () => draw()]);
+    const matrix = mutualInformationMatrix(codes, 3, [a, b]);
+    const units = unitFactors(matrix);
+    expect(units.map((u) => u.factor).slice(0, 2)).toEqual([1, 0]);
+    expect(units[0].normalized).toBeGreaterThan(0.95);
+    expect(units[1].normalized).toBeGreaterThan(0.95);
+    expect(units[2].normalized).toBeLessThan(0.05);
   });
 
   it("measureDisentanglement(shipped shapes-beta1 and shapes-beta4) re-run on the shapes test set: the MIG their metrics.json report, higher for β = 4", async () => {

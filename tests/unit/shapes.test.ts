@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {CORRELATED, FACTOR_NAMES, FACTOR_VALUES, SHAPE_GEOMETRY, factorColumn, generateShapes, renderShape, shapesSplit} from "../../lib/index.ts";
+import {CORRELATED, FACTOR_NAMES, FACTOR_VALUES, SHAPE_GEOMETRY, factorColumn, factorSweep, generateShapes, renderShape, shapeFactorsOf, shapesSplit} from "../../lib/index.ts";
 
 // References: pixel moments (mass = area, first moments / mass = centroid) against the closed-form
 // area and centre of a square and an ellipse, and against the heart's area and centroid found here by
@@ -167,5 +167,37 @@ describe("shapes", () => {
     expect(() => generateShapes({count: 0})).toThrow(/count must be/);
     expect(() => generateShapes({count: 10, correlation: 2})).toThrow(/correlation must be/);
     expect(() => factorColumn(generateShapes({count: 2}), "colour" as never)).toThrow(/no factor colour/);
+  });
+  it("shapeFactorsOf(data, n) reads image n's factors, and renderShape of them redraws image n exactly", () => {
+    const data = generateShapes({count: 12, seed: 5});
+    for (const n of [0, 7, 11]) {
+      const f = shapeFactorsOf(data, n);
+      const k = FACTOR_NAMES.length;
+      expect(f.shape).toBe(data.labels[n]);
+      expect([f.scale, f.rotation, f.x, f.y]).toEqual(FACTOR_NAMES.slice(1).map((name, i) => FACTOR_VALUES[name][data.factorIndices[n * k + i + 1]]).map((v) => Math.fround(v)));
+      expect(Array.from(renderShape(f))).toEqual(Array.from(data.images.subarray(n * 1024, (n + 1) * 1024)));
+    }
+    expect(() => shapeFactorsOf(data, 12)).toThrow(/image 12 is not in a set of 12/);
+  });
+
+  it("factorSweep(base, factor) sets one factor to each value of its grid and keeps the others", () => {
+    const base = {shape: 2, scale: 0.7, rotation: 0.1, x: 0.4, y: 0.6};
+    const sweep = factorSweep(base, "x");
+    expect(sweep.map((f) => f.x)).toEqual([...FACTOR_VALUES.x]);
+    expect(sweep.every((f) => f.shape === 2 && f.scale === 0.7 && f.rotation === 0.1 && f.y === 0.6)).toBe(true);
+    expect(factorSweep(base, "shape").map((f) => f.shape)).toEqual([0, 1, 2]);
+    // The x sweep moves the shape's ink centroid right by the same step each time (pixel moments).
+    const centroid = (img: Float32Array) => {
+      let [m, mx] = [0, 0];
+      img.forEach((v, i) => ((m += v), (mx += v * ((i % 32) + 0.5))));
+      return mx / m;
+    };
+    const xs = sweep.map((f) => centroid(renderShape({...f, shape: 0, rotation: 0})));
+    const steps = xs.slice(1).map((x, i) => x - xs[i]);
+    // one step of x is (1 − 2·margin)·32/15 pixels; 4×4 samples a pixel quantize an edge to a quarter pixel
+    const step = ((1 - 2 * margin) * side) / 15;
+    steps.forEach((d) => expect(Math.abs(d - step)).toBeLessThan(0.2));
+    expect((xs[15] - xs[0]) / 15).toBeCloseTo(step, 2);
+    expect(() => factorSweep(base, "colour" as never)).toThrow(/no factor colour/);
   });
 });

@@ -2,6 +2,12 @@ import {describe, expect, it} from "vitest";
 import {
   createModel,
   decodeDigits,
+  decodeTraversals,
+  FACTOR_NAMES,
+  factorColumn,
+  measureDisentanglement,
+  modelFromArtifacts,
+  shapesSplit,
   encodeDigits,
   modelToArtifacts,
   tf,
@@ -195,5 +201,67 @@ describe("TrainingSession", () => {
     await t.send({type: "save", id: 2});
     await t.send({type: "dispose"});
     expect(tf.memory().numTensors).toBe(before);
+  });
+  describe("chapter 12's shapes", () => {
+    const shapesConfig: ModelConfig = {kind: "vae", arch: "mlp", imageShape: [32, 32, 1], hiddenSizes: [16], latentDim: 3, likelihood: {kind: "bernoulli"}, seed: 4};
+    const shapesTest = shapesSplit("test", {seed: 0, testCount: 120});
+    const factors = FACTOR_NAMES.map((f) => factorColumn(shapesTest, f));
+
+    it("handle({type: 'shapes'}) generates the training set in the session: the same images as shapesSplit('train'), and training runs on them", async () => {
+      const t = session();
+      await t.send({type: "test", test: shapesTest, heldOut: 64, pictures: {reconstruct: 4, everyMs: 1e9}});
+      await t.send({type: "configure", setup: {...setup, config: shapesConfig, epochs: 1}});
+      await t.send({type: "shapes", count: 96, seed: 3, correlation: 0.9});
+      expect(t.events.filter((e) => e.type === "dataReady").at(-1)).toEqual({type: "dataReady", count: 96});
+      const done = t.until(ended);
+      await t.send({type: "play"});
+      expect((await done).progress.step).toBe(3);
+      // The same steps as lib's Trainer on shapesSplit("train", {seed: 3, correlation: 0.9, trainCount: 96}).
+      const model = createModel(shapesConfig);
+      const direct = new Trainer({model, data: shapesSplit("train", {seed: 3, correlation: 0.9, trainCount: 96}), batchSize: 32, learningRate: 1e-2, beta: 1, seed: 1, epochs: 1, readEvery: 4});
+      await direct.run();
+      expect(records(t.events).map((r) => r.loss)).toEqual(direct.history.map((r) => r.loss));
+      direct.dispose();
+      model.dispose();
+      // A second shapes command replaces the set (and the Trainer), keeping the model.
+      await t.send({type: "shapes", count: 64});
+      expect(t.events.filter((e) => e.type === "dataReady").at(-1)).toEqual({type: "dataReady", count: 64});
+      expect(t.events.filter((e) => e.type === "model")).toHaveLength(1);
+      await t.send({type: "step"});
+      expect(records(t.events).at(-1)?.step).toBe(1);
+      await t.send({type: "dispose"});
+    });
+
+    it("handle({type: 'measure'}) sends lib's mutual information matrix, MIG and KL per unit for the model, and a traversal around a test image's code", async () => {
+      const before = tf.memory().numTensors;
+      const t = session();
+      await t.send({type: "test", test: shapesTest, heldOut: 64, pictures: {reconstruct: 4, everyMs: 1e9}});
+      await t.send({type: "configure", setup: {...setup, config: shapesConfig}});
+      await t.send({type: "shapes", count: 64});
+      await t.send({type: "step"});
+      const measured = t.until((e): e is Extract<TrainingEvent, {type: "measured"}> => e.type === "measured" && e.id === 3);
+      await t.send({type: "measure", id: 3, factors, count: 100, traversal: {image: 5, from: -1.5, to: 1.5, steps: 4}});
+      const m = await measured;
+      expect(m.step).toBe(1);
+      expect(m.matrix.count).toBe(100);
+      // The same numbers from lib directly, on a model with the session's weights (saved and reloaded).
+      const saved = t.until((e): e is Extract<TrainingEvent, {type: "saved"}> => e.type === "saved");
+      await t.send({type: "save", id: 4});
+      const copy = modelFromArtifacts((await saved).artifacts);
+      const first = {images: shapesTest.images.subarray(0, 100 * 1024), count: 100, pixels: 1024};
+      const direct = await measureDisentanglement(copy, first, factors.map((f) => f.subarray(0, 100)));
+      expect(m.matrix.mi).toEqual(direct.matrix.mi);
+      expect(m.gap.score).toBe(direct.gap.score);
+      m.klPerUnit.forEach((v, j) => expect(v).toBeCloseTo(direct.klPerUnit[j], 6));
+      const base = Array.from(direct.means.subarray(5 * 3, 6 * 3));
+      expect(m.traversal?.base).toEqual(base);
+      expect(m.traversal?.images.length).toBe(3 * 4 * 1024);
+      expect(Array.from(m.traversal?.images ?? [])).toEqual(Array.from(await decodeTraversals(copy, base, {from: -1.5, to: 1.5, steps: 4})));
+      copy.dispose();
+      await t.send({type: "measure", id: 5, factors, traversal: {image: 500}});
+      expect(t.events.at(-1)).toMatchObject({type: "failed", id: 5, message: expect.stringMatching(/one of the 120 measured test images, got 500/)});
+      await t.send({type: "dispose"});
+      expect(tf.memory().numTensors).toBe(before);
+    });
   });
 });
