@@ -1,6 +1,6 @@
 // The public API of the VAE Explorables library. Only re-exports, by name.
 export {tf} from "./tf.js";
-export type {Tensor, Tensor1D, Tensor2D, Scalar} from "./tf.js";
+export type {Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Scalar, Variable} from "./tf.js";
 export {chooseBackend, isBackendName, BROWSER_CHAIN, NODE_CHAIN} from "./backend.js";
 export type {BackendName, BackendChoice, BackendAttempt, ChooseBackendOptions} from "./backend.js";
 export {backendSelfTest, probeVariable} from "./selfTest.js";
@@ -78,3 +78,4 @@ export {
 } from "./logits.js";
 export {shiftImage, shiftedCopies, pixelMean, squaredErrors, gaussianLogLikelihoodFromSquaredError, optimalSigma, sigmaCurve} from "./gaussianDecoder.js";
 export type {SigmaCurvePoint} from "./gaussianDecoder.js";
+export {conv2dSame, upsampleNearest} from "./conv.js";
