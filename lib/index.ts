@@ -79,3 +79,6 @@ export {
 export {shiftImage, shiftedCopies, pixelMean, squaredErrors, gaussianLogLikelihoodFromSquaredError, optimalSigma, sigmaCurve} from "./gaussianDecoder.js";
 export type {SigmaCurvePoint} from "./gaussianDecoder.js";
 export {conv2dSame, upsampleNearest} from "./conv.js";
+export {stopGradient, straightThrough, squaredDistances, nearestCodes, lookupCodes, vectorQuantize} from "./vectorQuantizer.js";
+export type {Quantized} from "./vectorQuantizer.js";
+export {codeCounts, codePerplexity, DeadCodeTracker, reseedCodes} from "./codebookUsage.js";
