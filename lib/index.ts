@@ -82,3 +82,22 @@ export {conv2dSame, upsampleNearest} from "./conv.js";
 export {stopGradient, straightThrough, squaredDistances, nearestCodes, lookupCodes, vectorQuantize} from "./vectorQuantizer.js";
 export type {Quantized} from "./vectorQuantizer.js";
 export {codeCounts, codePerplexity, DeadCodeTracker, reseedCodes} from "./codebookUsage.js";
+export {latentGrid, addGridEncoder, addGridDecoder, gridEncode, gridDecode} from "./gridNetworks.js";
+export type {GridShape} from "./gridNetworks.js";
+export {createVqVae, vqvaeConfig, validateVqVaeConfig, uniformCodePriorKl, checkCommitment} from "./vqvae.js";
+export type {VqVae, VqVaeConfig, VqVaeTerms, VqVaeLoss} from "./vqvae.js";
+export {VqVaeTrainer} from "./vqvaeTrainer.js";
+export type {VqVaeTrainerOptions, VqVaeStepRecord, VqVaeProgress, VqVaeTrainerState, ReseedEvent} from "./vqvaeTrainer.js";
+export {
+  checkpointKind,
+  vqvaeCheckpointConfig,
+  vqvaeToArtifacts,
+  vqvaeFromArtifacts,
+  loadVqVaeWeightsInto,
+  describeVqVae,
+  saveVqVae,
+  loadVqVae,
+  vqvaeFromBundle
+} from "./vqvaeCheckpoint.js";
+export {evaluateVqVae, binarizedTestImages} from "./evaluateVqvae.js";
+export type {VqVaeEvaluationOptions, VqVaeMetrics} from "./evaluateVqvae.js";
