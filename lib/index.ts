@@ -101,3 +101,5 @@ export {
 } from "./vqvaeCheckpoint.js";
 export {evaluateVqVae, binarizedTestImages} from "./evaluateVqvae.js";
 export type {VqVaeEvaluationOptions, VqVaeMetrics} from "./evaluateVqvae.js";
+export {fitIndependentCodePrior, independentCodeLogLikelihood, sampleIndependentCodes, sampleFromIndependentPrior} from "./codePrior.js";
+export type {IndependentCodePrior, IndependentPriorOptions} from "./codePrior.js";

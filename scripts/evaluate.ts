@@ -25,6 +25,11 @@ async function main() {
   const limit = number("limit", flags.limit, 10000, {integer: true, min: 1});
   const backend = await chooseBackend({prefer: "wasm"});
   const artifacts = await readArtifacts(folderHandler(dir));
+  // A VQ-VAE has its own measures (scripts/evaluateVqvae.ts).
+  if ((artifacts.modelTopology as {config?: {kind?: string}} | undefined)?.config?.kind === "vqvae") {
+    await (await import("./evaluateVqvae.ts")).runVqvaeEvaluation(process.argv.slice(2), artifacts);
+    return;
+  }
   const model = modelFromArtifacts(artifacts);
   const test = await loadMnist("test", flags.data ?? defaultMnistDir());
   console.log(`Evaluating ${describeConfig(model.config)} from ${dir} on ${Math.min(limit, test.count)} test images (${backend.backend} backend).`);
