@@ -103,3 +103,5 @@ export {evaluateVqVae, binarizedTestImages} from "./evaluateVqvae.js";
 export type {VqVaeEvaluationOptions, VqVaeMetrics} from "./evaluateVqvae.js";
 export {fitIndependentCodePrior, independentCodeLogLikelihood, sampleIndependentCodes, sampleFromIndependentPrior} from "./codePrior.js";
 export type {IndependentCodePrior, IndependentPriorOptions} from "./codePrior.js";
+export {createAutoregressivePrior, trainAutoregressivePrior, contextCodes, DEFAULT_CONTEXT} from "./autoregressivePrior.js";
+export type {AutoregressiveCodePrior, AutoregressivePriorConfig} from "./autoregressivePrior.js";
