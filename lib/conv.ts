@@ -67,8 +67,25 @@ function filterGradient(x: Tensor4D, dy: Tensor4D, filterShape: [number, number,
   });
 }
 
-/** Nearest-neighbour upsampling by a whole factor: each value becomes a factor × factor block. [batch, h, w, c] → [batch, factor·h, factor·w, c] */
+/**
+ * Nearest-neighbour upsampling by a whole factor: each value becomes a factor × factor block.
+ * [batch, h, w, c] → [batch, factor·h, factor·w, c]. Its gradient, written here, sums each block of
+ * dy back onto its value: tfjs 4.22's CPU kernel for this gradient (ResizeNearestNeighborGrad) gets
+ * every image after the first in a batch wrong (tests/unit/conv.test.ts shows it).
+ */
 export function upsampleNearest(x: Tensor4D, factor = 2): Tensor4D {
-  const [, h, w] = x.shape;
-  return tf.image.resizeNearestNeighbor(x, [h * factor, w * factor]);
+  if (!Number.isInteger(factor) || factor < 1) throw new Error(`upsampleNearest: the factor must be a positive whole number, got ${factor}`);
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [input] = args as [Tensor4D];
+    const [batch, h, w, c] = input.shape;
+    return {
+      value: tf.image.resizeNearestNeighbor(input, [h * factor, w * factor]),
+      gradFunc: (dy: Tensor | Tensor[]) => {
+        // [batch, h·f, w·f, c]: sum over the f rows of each block, then over its f columns.
+        const rows = tf.sum((dy as Tensor4D).reshape([batch * h, factor, w * factor * c]), 1);
+        return tf.sum(rows.reshape([batch * h * w, factor, c]), 1).reshape([batch, h, w, c]);
+      }
+    };
+  });
+  return op(x) as Tensor4D;
 }

@@ -105,3 +105,5 @@ export {fitIndependentCodePrior, independentCodeLogLikelihood, sampleIndependent
 export type {IndependentCodePrior, IndependentPriorOptions} from "./codePrior.js";
 export {createAutoregressivePrior, trainAutoregressivePrior, contextCodes, DEFAULT_CONTEXT} from "./autoregressivePrior.js";
 export type {AutoregressiveCodePrior, AutoregressivePriorConfig} from "./autoregressivePrior.js";
+export {createSpatialVae, spatialVaeConfig, trainSpatialVae} from "./spatialVae.js";
+export type {SpatialVae, SpatialVaeConfig, SpatialVaeTerms} from "./spatialVae.js";

@@ -101,6 +101,35 @@ describe("conv2dSame", () => {
     ).toBe(0);
   });
 
+  it("upsampleNearest(x) copies each value into a 2 × 2 block and sums each block of the gradient back, for every image of a batch, on CPU and WASM", async () => {
+    const [batch, h, w, c] = [3, 2, 3, 2];
+    const x = random(batch * h * w * c, 70);
+    const r = random(batch * 4 * h * w * c, 71);
+    const at = (b: number, i: number, j: number, k: number, width: number) => ((b * (width === w ? h : 2 * h) + i) * width + j) * c + k;
+    // The plain-number reference: y[b, i, j, k] = x[b, ⌊i/2⌋, ⌊j/2⌋, k]; ∂(Σ y ⊙ r)/∂x = the sum of r over each block.
+    const wantY: number[] = [];
+    for (let b = 0; b < batch; b++) for (let i = 0; i < 2 * h; i++) for (let j = 0; j < 2 * w; j++) for (let k = 0; k < c; k++) wantY.push(x[at(b, i >> 1, j >> 1, k, w)]);
+    const wantGrad = new Array<number>(x.length).fill(0);
+    for (let b = 0; b < batch; b++) for (let i = 0; i < 2 * h; i++) for (let j = 0; j < 2 * w; j++) for (let k = 0; k < c; k++) wantGrad[at(b, i >> 1, j >> 1, k, w)] += r[at(b, i, j, k, 2 * w)];
+    for (const backend of ["cpu", "wasm"]) {
+      await chooseBackend({prefer: backend});
+      const [y, grad, tfjsGrad] = tf.tidy(() => {
+        const input = tf.tensor4d(x, [batch, h, w, c]);
+        const weights = tf.tensor4d(r, [batch, 2 * h, 2 * w, c]);
+        const g = tf.grad((t: Tensor4D) => upsampleNearest(t).mul(weights).sum())(input);
+        const gTfjs = tf.grad((t: Tensor4D) => tf.image.resizeNearestNeighbor(t, [2 * h, 2 * w]).mul(weights).sum())(input);
+        return [upsampleNearest(input), g, gTfjs].map((t) => Array.from(t.dataSync()));
+      });
+      expectClose(y, wantY, 1e-6);
+      expectClose(grad, wantGrad, 1e-5);
+      // tfjs's own gradient is right on WASM and wrong on the CPU backend from the second image on.
+      const firstImage = h * w * c;
+      expectClose(tfjsGrad.slice(0, firstImage), wantGrad.slice(0, firstImage), 1e-5);
+      if (backend === "wasm") expectClose(tfjsGrad, wantGrad, 1e-5);
+      else expect(tfjsGrad.slice(firstImage).some((v, i) => Math.abs(v - wantGrad[firstImage + i]) > 1e-3)).toBe(true);
+    }
+  });
+
   it("conv2dSame(x, filter, bias, {stride: 0}) is refused with a sentence", () => {
     const x = tf.zeros([1, 4, 4, 1]) as Tensor4D;
     const w = tf.zeros([3, 3, 1, 1]) as Tensor4D;

@@ -133,10 +133,10 @@ describe("VQ-VAE model", () => {
     model.dispose();
   });
 
-  it("model.loss(x)'s gradient for a decoder filter matches central finite differences (the codes do not move with the decoder)", () => {
+  for (const name of ["decoder/conv2/filter", "decoder/conv1/filter", "decoder/conv0/filter"]) it(`model.loss(x)'s gradient for ${name} matches central finite differences (the codes do not move with the decoder)`, () => {
     const model = createVqVae({...tiny, seed: 5});
     const x = binaryBatch(4, 3);
-    const filter = model.params.get("decoder/conv2/filter");
+    const filter = model.params.get(name);
     const lossValue = () => tf.tidy(() => {
       const l = model.loss(x);
       return values(l.loss)[0];
@@ -147,8 +147,9 @@ describe("VQ-VAE model", () => {
       return l.loss;
     }, [filter]);
     const analytic = values(grads[filter.name]);
+    const scale = Math.max(...analytic.map(Math.abs));
     const original = values(filter);
-    const h = 1e-2;
+    const h = 3e-3;
     for (const i of [0, 5, 11, 20, 35]) {
       const at = (delta: number) => {
         const shifted = original.map((v, j) => (j === i ? v + delta : v));
@@ -156,7 +157,8 @@ describe("VQ-VAE model", () => {
         return lossValue();
       };
       const numeric = (at(h) - at(-h)) / (2 * h);
-      expect(numeric).toBeCloseTo(analytic[i], 1);
+      // Relative to the gradient's scale: these gradients are small (about 0.01–0.1).
+      expect(Math.abs(numeric - analytic[i])).toBeLessThan(0.05 * scale + 1e-3);
     }
     tf.dispose([x, ...Object.values(grads)]);
     model.dispose();
