@@ -116,8 +116,8 @@ describe("conv2dSame", () => {
       const [y, grad, tfjsGrad] = tf.tidy(() => {
         const input = tf.tensor4d(x, [batch, h, w, c]);
         const weights = tf.tensor4d(r, [batch, 2 * h, 2 * w, c]);
-        const g = tf.grad((t: Tensor4D) => upsampleNearest(t).mul(weights).sum())(input);
-        const gTfjs = tf.grad((t: Tensor4D) => tf.image.resizeNearestNeighbor(t, [2 * h, 2 * w]).mul(weights).sum())(input);
+        const g = tf.grad((t) => upsampleNearest(t as Tensor4D).mul(weights).sum())(input);
+        const gTfjs = tf.grad((t) => tf.image.resizeNearestNeighbor(t as Tensor4D, [2 * h, 2 * w]).mul(weights).sum())(input);
         return [upsampleNearest(input), g, gTfjs].map((t) => Array.from(t.dataSync()));
       });
       expectClose(y, wantY, 1e-6);
