@@ -97,7 +97,9 @@ export {
   describeVqVae,
   saveVqVae,
   loadVqVae,
-  vqvaeFromBundle
+  vqvaeFromBundle,
+  spatialVaeToArtifacts,
+  spatialVaeFromArtifacts
 } from "./vqvaeCheckpoint.js";
 export {evaluateVqVae, binarizedTestImages} from "./evaluateVqvae.js";
 export type {VqVaeEvaluationOptions, VqVaeMetrics} from "./evaluateVqvae.js";
@@ -107,3 +109,4 @@ export {createAutoregressivePrior, trainAutoregressivePrior, contextCodes, DEFAU
 export type {AutoregressiveCodePrior, AutoregressivePriorConfig} from "./autoregressivePrior.js";
 export {createSpatialVae, spatialVaeConfig, trainSpatialVae} from "./spatialVae.js";
 export type {SpatialVae, SpatialVaeConfig, SpatialVaeTerms} from "./spatialVae.js";
+export {minSquaredDistances} from "./sampleQuality.js";

@@ -9,6 +9,7 @@ import {
   type CheckpointMetadata
 } from "./checkpoint.js";
 import type {Model} from "./model.js";
+import {createSpatialVae, spatialVaeConfig, type SpatialVae, type SpatialVaeConfig} from "./spatialVae.js";
 import {tf} from "./tf.js";
 import {createVqVae, validateVqVaeConfig, type VqVae, type VqVaeConfig} from "./vqvae.js";
 
@@ -98,4 +99,34 @@ export async function loadVqVae(source: string | File[] | tf.io.IOHandler): Prom
 /** A VQ-VAE from a checkpoint bundle's bytes (a file of the site: data/model-NAME.bin). */
 export function vqvaeFromBundle(bytes: ArrayBuffer | Uint8Array, name = "checkpoint file"): VqVae {
   return vqvaeFromArtifacts(decodeCheckpointBundle(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), name));
+}
+
+/** The spatial VAE (lib/spatialVae.ts) in the same checkpoint format (kind "spatial-vae"). */
+export function spatialVaeToArtifacts(model: SpatialVae, options: {float16?: boolean; metadata?: CheckpointMetadata} = {}): Promise<tf.io.ModelArtifacts> {
+  // modelToArtifacts reads only `config` and `params`.
+  return modelToArtifacts(model as unknown as Model, options);
+}
+
+/** A spatial VAE from a checkpoint; a CheckpointError says what is wrong. */
+export function spatialVaeFromArtifacts(artifacts: tf.io.ModelArtifacts): SpatialVae {
+  const topology = artifacts.modelTopology as unknown as {format?: string; version?: number; config?: Partial<SpatialVaeConfig>} | undefined;
+  if (!topology || topology.format !== CHECKPOINT_FORMAT || topology.version !== CHECKPOINT_VERSION) throw new CheckpointError("This is not a VAE Explorables checkpoint of this version.");
+  const c = topology.config;
+  if (c?.kind !== "spatial-vae") throw new CheckpointError(`This checkpoint holds a ${JSON.stringify(c?.kind)} model, not a spatial VAE.`);
+  let model: SpatialVae;
+  try {
+    model = createSpatialVae(spatialVaeConfig({imageShape: c.imageShape, hiddenSizes: c.hiddenSizes, latentChannels: c.latentChannels, seed: c.seed}));
+  } catch (error) {
+    throw new CheckpointError(`The checkpoint's model description is broken: ${(error as Error).message}.`);
+  }
+  try {
+    const expected = new Map([...model.params.variables].map(([name, v]) => [name, v.shape]));
+    const weights = decodeChecked(artifacts, expected);
+    model.params.assign(weights);
+    tf.dispose([...weights.values()]);
+    return model;
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
 }
