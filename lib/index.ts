@@ -99,7 +99,9 @@ export {
   loadVqVae,
   vqvaeFromBundle,
   spatialVaeToArtifacts,
-  spatialVaeFromArtifacts
+  spatialVaeFromArtifacts,
+  codePriorToArtifacts,
+  codePriorFromArtifacts
 } from "./vqvaeCheckpoint.js";
 export {evaluateVqVae, binarizedTestImages} from "./evaluateVqvae.js";
 export type {VqVaeEvaluationOptions, VqVaeMetrics} from "./evaluateVqvae.js";

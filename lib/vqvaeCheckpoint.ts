@@ -8,6 +8,7 @@ import {
   readArtifacts,
   type CheckpointMetadata
 } from "./checkpoint.js";
+import {createAutoregressivePrior, type AutoregressiveCodePrior, type AutoregressivePriorConfig} from "./autoregressivePrior.js";
 import type {Model} from "./model.js";
 import {createSpatialVae, spatialVaeConfig, type SpatialVae, type SpatialVaeConfig} from "./spatialVae.js";
 import {tf} from "./tf.js";
@@ -127,6 +128,36 @@ export function spatialVaeFromArtifacts(artifacts: tf.io.ModelArtifacts): Spatia
     return model;
   } catch (error) {
     model.dispose();
+    throw error;
+  }
+}
+
+/** An autoregressive code prior (lib/autoregressivePrior.ts) in the same checkpoint format (kind "code-prior"). */
+export function codePriorToArtifacts(prior: AutoregressiveCodePrior, options: {float16?: boolean; metadata?: CheckpointMetadata} = {}): Promise<tf.io.ModelArtifacts> {
+  // modelToArtifacts reads only `config` and `params`.
+  return modelToArtifacts({config: {kind: "code-prior", ...prior.config}, params: prior.params} as unknown as Model, options);
+}
+
+/** An autoregressive code prior from a checkpoint; a CheckpointError says what is wrong. */
+export function codePriorFromArtifacts(artifacts: tf.io.ModelArtifacts): AutoregressiveCodePrior {
+  const topology = artifacts.modelTopology as unknown as {format?: string; version?: number; config?: {kind?: string} & AutoregressivePriorConfig} | undefined;
+  if (!topology || topology.format !== CHECKPOINT_FORMAT || topology.version !== CHECKPOINT_VERSION) throw new CheckpointError("This is not a VAE Explorables checkpoint of this version.");
+  const {kind, ...config} = topology.config ?? ({} as {kind?: string} & AutoregressivePriorConfig);
+  if (kind !== "code-prior") throw new CheckpointError(`This checkpoint holds a ${JSON.stringify(kind)} model, not a code prior.`);
+  let prior: AutoregressiveCodePrior;
+  try {
+    prior = createAutoregressivePrior(config);
+  } catch (error) {
+    throw new CheckpointError(`The checkpoint's model description is broken: ${(error as Error).message}.`);
+  }
+  try {
+    const expected = new Map([...prior.params.variables].map(([name, v]) => [name, v.shape]));
+    const weights = decodeChecked(artifacts, expected);
+    prior.params.assign(weights);
+    tf.dispose([...weights.values()]);
+    return prior;
+  } catch (error) {
+    prior.dispose();
     throw error;
   }
 }
