@@ -34,5 +34,7 @@ export const CHAPTERS: readonly Chapter[] = [
   {number: 9, title: "The conditional VAE", path: "/chapters/09-conditional-vae", ready: true, needs: [7, 8],
     summary: "Condition on the label to ask for a digit, and keep the style while changing it."},
   {number: 10, title: "Beyond the basic VAE", path: "/chapters/10-beyond", ready: true, needs: [3, 7, 8],
-    summary: "Tighter likelihood bounds (IWAE), β and posterior collapse, blurry samples and anomaly scores."}
+    summary: "Tighter likelihood bounds (IWAE), β and posterior collapse, blurry samples and anomaly scores."},
+  {number: 13, title: "VAEs today", path: "/chapters/13-vaes-today", ready: true, needs: [6, 7, 10],
+    summary: "Discrete codes (VQ-VAE) trained live with a straight-through gradient, why their samples need a prior over codes, and the tiny-KL autoencoder under latent diffusion."}
 ];
