@@ -28,15 +28,17 @@ export interface VqVaeLabOptions {
 export function UsageHistogram(usage: readonly number[], dead: readonly number[], {width = 640, label = "codebook usage"} = {}): Element {
   const deadSet = new Set(dead);
   const bars = usage.map((count, k) => ({k, count, dead: deadSet.has(k)}));
+  const top = Math.max(1, ...usage);
   return Plot.plot({
     width: Math.min(width, 720),
     height: 180,
+    marginLeft: 60,
     ariaLabel: label,
     x: {label: "code k", domain: [0, usage.length]},
-    y: {label: "times chosen", grid: true},
+    y: {label: "times chosen", grid: true, domain: [-top * 0.08, top]},
     marks: [
       Plot.rectY(bars, {x1: "k", x2: (d) => d.k + 0.9, y: "count", fill: ROLE_COLORS.q}),
-      Plot.rectY(bars.filter((d) => d.dead), {x1: "k", x2: (d) => d.k + 0.9, y1: 0, y2: -Math.max(1, ...usage) * 0.08, fill: ROLE_COLORS.contrast}),
+      Plot.rectY(bars.filter((d) => d.dead), {x1: "k", x2: (d) => d.k + 0.9, y1: 0, y2: -top * 0.08, fill: ROLE_COLORS.contrast}),
       Plot.ruleY([0])
     ]
   });
