@@ -89,7 +89,8 @@ export function VqVaeLab({loadData, preview, codebookSize, commitment, seed, dea
     part(" nats · codes used in the last batch ", "vq-codes-used", String(last.codesUsed));
     part(` of ${codebookSize} · dead codes `, "vq-dead", String(dead.length));
     part(" · re-seeded so far ", "vq-reseeded", String(last.reseeded));
-    histogram.replaceChildren(UsageHistogram(usage, dead, {width, label: `How often each of the ${codebookSize} codes was chosen in the last ${deadWindow} batches; ${dead.length} dead codes marked in red`}));
+    const room = histogram.clientWidth > 0 ? Math.min(width, histogram.clientWidth) : width;
+    histogram.replaceChildren(UsageHistogram(usage, dead, {width: room, label: `How often each of the ${codebookSize} codes was chosen in the last ${deadWindow} batches; ${dead.length} dead codes marked in red`}));
     histogram.dataset.updates = String(updates);
     const recon = tf.tidy(() => model.reconstruct(tf.tensor2d(preview, [preview.length / 784, 784])).dataSync() as Float32Array);
     const both = new Float32Array(preview.length * 2);
