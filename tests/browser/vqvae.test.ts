@@ -75,3 +75,26 @@ describe("chapters/13-vaes-today: VQ-VAE lab and shipped figures", () => {
     expect(visit.pageErrors).toEqual([]);
   }, 150_000);
 });
+
+describe("chapters/13-vaes-today: the lab on the CPU backend", () => {
+  const site = useSite();
+
+  it("?backend=cpu&K=16: the shipped figures draw without errors and a few steps update the histogram", async () => {
+    const visit = await site().visit("/chapters/13-vaes-today?backend=cpu&K=16");
+    const {page} = visit;
+    try {
+      expect(await cellErrors(page)).toEqual([]);
+      await page.getByRole("button", {name: "Train", exact: true}).click();
+      await expect.poll(() => number(page, "vq-step"), {timeout: 60_000, interval: 500}).toBeGreaterThanOrEqual(5);
+      await page.getByRole("button", {name: "Pause", exact: true}).click();
+      await expect.poll(() => page.getByRole("button", {name: "Train", exact: true}).count(), {timeout: 30_000}).toBe(1);
+      expect(Number(await page.locator(".vqvae-usage").getAttribute("data-updates"))).toBeGreaterThan(0);
+      expect(await number(page, "vq-codes-used")).toBeGreaterThan(0);
+      expect(await number(page, "vq-codes-used")).toBeLessThanOrEqual(16);
+      expect(visit.consoleErrors).toEqual([]);
+      expect(visit.pageErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+});
