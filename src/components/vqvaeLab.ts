@@ -49,6 +49,7 @@ export function VqVaeLab({loadData, preview, codebookSize, commitment, seed, dea
   root.className = "training-lab vqvae-lab";
   const model = createVqVae(vqvaeConfig({codebookSize, codeDim: 8, hiddenSizes: [16, 32], seed}));
   let trainer: VqVaeTrainer | null = null;
+  let running: Promise<unknown> | null = null;
   let disposed = false;
 
   const buttons = document.createElement("div");
@@ -128,7 +129,8 @@ export function VqVaeLab({loadData, preview, codebookSize, commitment, seed, dea
     train.disabled = false;
     reseedNow.disabled = true;
     try {
-      await trainer.run();
+      running = trainer.run();
+      await running;
     } catch (error) {
       message.textContent = `Training stopped: ${(error as Error).message}`;
     }
@@ -152,10 +154,10 @@ export function VqVaeLab({loadData, preview, codebookSize, commitment, seed, dea
     disposed = true;
     trainer?.stop();
     // Let a running step finish before freeing the weights it uses.
-    setTimeout(() => {
+    void (running ?? Promise.resolve()).catch(() => {}).then(() => {
       trainer?.dispose();
       model.dispose();
-    }, 500);
+    });
   });
   return root;
 }

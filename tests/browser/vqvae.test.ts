@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {number} from "./controls.ts";
+import {number, setInput} from "./controls.ts";
 import {cellErrors, waitForCells, type Visit} from "./site.ts";
 import {useSite} from "./useSite.ts";
 
@@ -74,6 +74,18 @@ describe("chapters/13-vaes-today: VQ-VAE lab and shipped figures", () => {
     expect(visit.consoleErrors).toEqual([]);
     expect(visit.pageErrors).toEqual([]);
   }, 150_000);
+
+  it("changing K while training starts a new model with K codes, without errors", async () => {
+    const {page} = visit;
+    await page.getByRole("button", {name: "Train", exact: true}).click();
+    await expect.poll(() => page.getByRole("button", {name: "Pause", exact: true}).count(), {timeout: 30_000}).toBe(1);
+    await setInput(page, "codes K", 32);
+    await expect.poll(() => number(page, "vq-step")).toBe(0);
+    await expect.poll(() => page.locator(".vqvae-lab .lab-status").textContent()).toContain("of 32");
+    expect(await cellErrors(page)).toEqual([]);
+    expect(visit.consoleErrors).toEqual([]);
+    expect(visit.pageErrors).toEqual([]);
+  }, 60_000);
 });
 
 describe("chapters/13-vaes-today: the lab on the CPU backend", () => {
