@@ -72,7 +72,7 @@ export function checkpointMetadata(artifacts: tf.io.ModelArtifacts): CheckpointM
 }
 
 /** Decodes and checks every weight against what `config` needs: names, shapes, sizes, finiteness. */
-function decodeChecked(artifacts: tf.io.ModelArtifacts, expected: Map<string, number[]>): Map<string, Tensor> {
+export function decodeChecked(artifacts: tf.io.ModelArtifacts, expected: Map<string, number[]>): Map<string, Tensor> {
   const specs = artifacts.weightSpecs;
   const data = artifacts.weightData;
   if (!specs || !data) throw new CheckpointError("The checkpoint has no weights (weightsManifest or the weights file is missing).");

@@ -1,6 +1,6 @@
 // The public API of the VAE Explorables library. Only re-exports, by name.
 export {tf} from "./tf.js";
-export type {Tensor, Tensor1D, Tensor2D, Scalar} from "./tf.js";
+export type {Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Scalar, Variable} from "./tf.js";
 export {chooseBackend, isBackendName, BROWSER_CHAIN, NODE_CHAIN} from "./backend.js";
 export type {BackendName, BackendChoice, BackendAttempt, ChooseBackendOptions} from "./backend.js";
 export {backendSelfTest, probeVariable} from "./selfTest.js";
@@ -123,3 +123,37 @@ export {standardNormalLogDensity, aggregateLogDensity, aggregatePosteriorGrid, f
 export type {DensityGrid, Holes, KlSplit, PriorInHoles} from "./aggregatePosterior.js";
 export {bernoulliEntropy} from "./pixelEntropy.js";
 export {nearestNeighbourAgreement} from "./neighbours.js";
+export {conv2dSame, upsampleNearest} from "./conv.js";
+export {stopGradient, straightThrough, squaredDistances, nearestCodes, lookupCodes, vectorQuantize} from "./vectorQuantizer.js";
+export type {Quantized} from "./vectorQuantizer.js";
+export {codeCounts, codePerplexity, DeadCodeTracker, reseedCodes} from "./codebookUsage.js";
+export {latentGrid, addGridEncoder, addGridDecoder, gridEncode, gridDecode} from "./gridNetworks.js";
+export type {GridShape} from "./gridNetworks.js";
+export {createVqVae, vqvaeConfig, validateVqVaeConfig, uniformCodePriorKl, checkCommitment} from "./vqvae.js";
+export type {VqVae, VqVaeConfig, VqVaeTerms, VqVaeLoss} from "./vqvae.js";
+export {VqVaeTrainer} from "./vqvaeTrainer.js";
+export type {VqVaeTrainerOptions, VqVaeStepRecord, VqVaeProgress, VqVaeTrainerState, ReseedEvent} from "./vqvaeTrainer.js";
+export {
+  checkpointKind,
+  vqvaeCheckpointConfig,
+  vqvaeToArtifacts,
+  vqvaeFromArtifacts,
+  loadVqVaeWeightsInto,
+  describeVqVae,
+  saveVqVae,
+  loadVqVae,
+  vqvaeFromBundle,
+  spatialVaeToArtifacts,
+  spatialVaeFromArtifacts,
+  codePriorToArtifacts,
+  codePriorFromArtifacts
+} from "./vqvaeCheckpoint.js";
+export {evaluateVqVae, binarizedTestImages} from "./evaluateVqvae.js";
+export type {VqVaeEvaluationOptions, VqVaeMetrics} from "./evaluateVqvae.js";
+export {fitIndependentCodePrior, independentCodeLogLikelihood, sampleIndependentCodes, sampleFromIndependentPrior} from "./codePrior.js";
+export type {IndependentCodePrior, IndependentPriorOptions} from "./codePrior.js";
+export {createAutoregressivePrior, trainAutoregressivePrior, contextCodes, DEFAULT_CONTEXT} from "./autoregressivePrior.js";
+export type {AutoregressiveCodePrior, AutoregressivePriorConfig} from "./autoregressivePrior.js";
+export {createSpatialVae, spatialVaeConfig, trainSpatialVae} from "./spatialVae.js";
+export type {SpatialVae, SpatialVaeConfig, SpatialVaeTerms} from "./spatialVae.js";
+export {minSquaredDistances} from "./sampleQuality.js";

@@ -21,6 +21,13 @@ export class ParamStore {
     return this.add(name, tf.tidy(() => tf.variable(tf.randomUniform(shape, -limit, limit, "float32", seed))));
   }
 
+  /** U(−limit, limit), seeded like glorotUniform (e.g. a VQ-VAE's codebook, U(−1/K, 1/K)). */
+  uniform(name: string, shape: number[], limit: number): Variable {
+    if (!(limit > 0) || !Number.isFinite(limit)) throw new Error(`uniform: the limit must be a positive number, got ${limit}`);
+    const seed = this.seed * 7919 + ++this.drawn;
+    return this.add(name, tf.tidy(() => tf.variable(tf.randomUniform(shape, -limit, limit, "float32", seed))));
+  }
+
   zeros(name: string, shape: number[]): Variable {
     return this.add(name, tf.tidy(() => tf.variable(tf.zeros(shape))));
   }

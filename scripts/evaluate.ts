@@ -28,6 +28,11 @@ async function main() {
   const limit = number("limit", flags.limit, 10000, {integer: true, min: 1});
   const backend = await chooseBackend({prefer: "wasm"});
   const artifacts = await readArtifacts(folderHandler(dir));
+  // A VQ-VAE has its own measures (scripts/evaluateVqvae.ts).
+  if ((artifacts.modelTopology as {config?: {kind?: string}} | undefined)?.config?.kind === "vqvae") {
+    await (await import("./evaluateVqvae.ts")).runVqvaeEvaluation(process.argv.slice(2), artifacts);
+    return;
+  }
   const model = modelFromArtifacts(artifacts);
   const meta = checkpointMetadata(artifacts);
   const source = savedSource(meta.data) ?? dataSource(flags.data);

@@ -24,7 +24,7 @@ const USAGE = `Train a VAE, CVAE or autoencoder on MNIST with lib, in Node on th
 
   npm run train -- --out DIR [options]
 
-  --model vae|cvae|ae        the model (default vae)
+  --model vae|cvae|ae|vqvae  the model (default vae; the VQ-VAE's flags: --model vqvae --help)
   --arch mlp|conv            dense layers or convolutions (default mlp)
   --latent N                 latent dimensions (default 20)
   --hidden A[,B]             hidden sizes; channels for conv (default 512 for mlp, 32,64 for conv)
@@ -52,6 +52,15 @@ const USAGE = `Train a VAE, CVAE or autoencoder on MNIST with lib, in Node on th
 A checkpoint is written after every epoch; Ctrl-C saves one and exits. On --resume, Adam's moments
 start afresh (they are not saved).
 `;
+
+// A VQ-VAE has its own flags and training loop (scripts/trainVqvae.ts).
+{
+  const vqvae = await import("./trainVqvae.ts");
+  if (vqvae.asksForVqvae(process.argv.slice(2))) {
+    await vqvae.runVqvaeTraining(process.argv.slice(2)).catch(fail);
+    process.exit(0);
+  }
+}
 
 const {values: flags} = (() => {
   try {

@@ -36,5 +36,7 @@ export const CHAPTERS: readonly Chapter[] = [
   {number: 10, title: "Beyond the basic VAE", path: "/chapters/10-beyond", ready: true, needs: [3, 8],
     summary: "Tighter likelihood bounds (IWAE), the approximation and amortization gaps, β, posterior collapse and its remedies, blurry samples and anomaly scores."},
   {number: 12, title: "Factors you can see", path: "/chapters/12-factors", ready: true, needs: [7, 10],
-    summary: "Shapes made from known factors, latent traversals, and the mutual information gap: what β does to a code, what it costs, and why correlated factors defeat it."}
+    summary: "Shapes made from known factors, latent traversals, and the mutual information gap: what β does to a code, what it costs, and why correlated factors defeat it."},
+  {number: 13, title: "VAEs today", path: "/chapters/13-vaes-today", ready: true, needs: [6, 7, 10],
+    summary: "Discrete codes (VQ-VAE) trained live with a straight-through gradient, why their samples need a prior over codes, and the tiny-KL autoencoder under latent diffusion."}
 ];
