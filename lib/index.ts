@@ -127,7 +127,7 @@ export {conv2dSame, upsampleNearest} from "./conv.js";
 export {stopGradient, straightThrough, squaredDistances, nearestCodes, lookupCodes, vectorQuantize} from "./vectorQuantizer.js";
 export type {Quantized} from "./vectorQuantizer.js";
 export {codeCounts, codePerplexity, DeadCodeTracker, reseedCodes} from "./codebookUsage.js";
-export {latentGrid, addGridEncoder, addGridDecoder, gridEncode, gridDecode} from "./gridNetworks.js";
+export {latentGrid as gridLatentSize, addGridEncoder, addGridDecoder, gridEncode, gridDecode} from "./gridNetworks.js";
 export type {GridShape} from "./gridNetworks.js";
 export {createVqVae, vqvaeConfig, validateVqVaeConfig, uniformCodePriorKl, checkCommitment} from "./vqvae.js";
 export type {VqVae, VqVaeConfig, VqVaeTerms, VqVaeLoss} from "./vqvae.js";
