@@ -110,8 +110,8 @@ export {discretize, entropy, mutualInformation, mutualInformationMatrix, mutualI
 export type {MutualInformationMatrix, MutualInformationGap, Disentanglement} from "./disentanglement.js";
 export {IMAGE_LIMITS, sniffImageType, imageDimensions, checkFile, checkSize, unreadableFile, summarizeRefusals, resizeArea, prepareImage, imagesToDataset, encodeImageSet, decodeImageSet} from "./imagePrep.js";
 export type {RawImage, ImageType, RefusalReason, Refusal, PrepareOptions, PreparedImage} from "./imagePrep.js";
-export {holdOut, subset, shiftClamped, augmentWithShifts, earlyStopping} from "./smallData.js";
-export type {AugmentOptions, EarlyStopping} from "./smallData.js";
+export {holdOut, subset, shiftClamped, augmentWithShifts, earlyStopping, splitForTraining} from "./smallData.js";
+export type {AugmentOptions, EarlyStopping, TrainingSplit} from "./smallData.js";
 export {SKETCH_KINDS, exampleSketches} from "./sketches.js";
 export type {SketchKind, SketchOptions} from "./sketches.js";
 export {angleBetween} from "./interpolate.js";
@@ -123,3 +123,5 @@ export {standardNormalLogDensity, aggregateLogDensity, aggregatePosteriorGrid, f
 export type {DensityGrid, Holes, KlSplit, PriorInHoles} from "./aggregatePosterior.js";
 export {bernoulliEntropy} from "./pixelEntropy.js";
 export {nearestNeighbourAgreement} from "./neighbours.js";
+export {encodeOwnData, decodeOwnData, OwnDataError, OWN_DATA_FORMAT, MAX_OWN_DATA_BYTES} from "./ownDataFile.js";
+export type {OwnData, ImageSet} from "./ownDataFile.js";
