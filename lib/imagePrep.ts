@@ -154,10 +154,10 @@ export function summarizeRefusals(refusals: Refusal[], namesShown = 3): string {
   const groups = new Map<RefusalReason, string[]>();
   for (const r of refusals) groups.set(r.reason, [...(groups.get(r.reason) ?? []), r.name]);
   const parts = [...groups].map(([reason, names]) => {
-    const shown = names.slice(0, namesShown).join(", ") + (names.length > namesShown ? `, and ${names.length - namesShown} more` : "");
-    return `${names.length} ${REASON_WORDS[reason][names.length === 1 ? 0 : 1]} (${shown})`;
+    const shown = names.slice(0, namesShown).join(", ") + (names.length > namesShown ? `, and ${thousands(names.length - namesShown)} more` : "");
+    return `${thousands(names.length)} ${REASON_WORDS[reason][names.length === 1 ? 0 : 1]} (${shown})`;
   });
-  return `${refusals.length} refused: ${parts.join(", ")}`;
+  return `${thousands(refusals.length)} refused: ${parts.join(", ")}`;
 }
 
 /**

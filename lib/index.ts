@@ -23,6 +23,7 @@ export type {IwaeInputs} from "./iwae.js";
 export {LinearGaussianModel, logMeanExpNumbers} from "./linearGaussian.js";
 export type {DiagonalGaussian, ExactElbo} from "./linearGaussian.js";
 
+export {parameterCount} from "./model.js";
 export {createModel, modelConfig, validateConfig, klPerUnit, activeUnits} from "./model.js";
 export type {Model, ModelConfig, Encoded, LossOptions, TrainingLoss} from "./model.js";
 export {ParamStore} from "./params.js";
