@@ -34,5 +34,7 @@ export const CHAPTERS: readonly Chapter[] = [
   {number: 9, title: "The conditional VAE", path: "/chapters/09-conditional-vae", ready: true, needs: [7, 8],
     summary: "Condition on the label to ask for a digit, and keep the style while changing it."},
   {number: 10, title: "Beyond the basic VAE", path: "/chapters/10-beyond", ready: true, needs: [3, 8],
-    summary: "Tighter likelihood bounds (IWAE), the approximation and amortization gaps, β, posterior collapse and its remedies, blurry samples and anomaly scores."}
+    summary: "Tighter likelihood bounds (IWAE), the approximation and amortization gaps, β, posterior collapse and its remedies, blurry samples and anomaly scores."},
+  {number: 11, title: "Your own data", path: "/chapters/11-your-own-data", ready: true, needs: [7, 8],
+    summary: "Train a VAE on images you bring (files, sketches or an example set), prepared in the browser, and see overfitting on a small set in the gap between training and held-out −ELBO."}
 ];
