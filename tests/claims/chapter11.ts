@@ -96,8 +96,9 @@ export const claims = [
   claim(page, "batches of 32", async () => {
     expect(await source()).toMatch(/defaults: \{size: "small", latent: 2, batch: 32/);
   }),
-  claim(page, "Every 50 steps", async () => {
+  claim(page, "that comes at least 50 steps after the last score", async () => {
     expect(await source()).toContain("evaluateEvery: 50,");
+    expect(await readFile("lib/trainingSession.ts", "utf-8")).toContain("trainer.step - this.evaluations.lastStep >= every");
   }),
   claim(page, "the model's weights as 32-bit numbers", () => {
     // The file carries the weights' bytes as they are: a Float32Array's bytes come back bit for bit.
