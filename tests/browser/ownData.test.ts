@@ -1,4 +1,6 @@
-import {readFileSync} from "node:fs";
+import {mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {cellErrors, waitForCells, type Visit} from "./site.ts";
@@ -41,6 +43,7 @@ describe("chapter 11: your own data", () => {
   let page: Page;
   let saved = Buffer.alloc(0);
   let trainedStep = 0;
+  const folder = mkdtempSync(join(tmpdir(), "vae-own-data-"));
 
   beforeAll(async () => {
     visit = await site().visit(PATH, {width: 1000});
@@ -48,6 +51,7 @@ describe("chapter 11: your own data", () => {
   });
   afterAll(async () => {
     await page?.close();
+    rmSync(folder, {recursive: true, force: true});
   });
 
   it("shows the example sketches prepared, with their count, and says nothing is uploaded", async () => {
@@ -90,7 +94,7 @@ describe("chapter 11: your own data", () => {
     await page.getByRole("button", {name: "Save images and model to a file"}).click();
     saved = readFileSync(await (await download).path());
     expect(saved.length).toBeGreaterThan(20 * 784);
-    expect(await kept(page)).toMatch(/Saved: your browser downloaded vae-explorables-own-data\.bin .* the 20 images and the model/);
+    await expect.poll(() => kept(page)).toMatch(/Saved: your browser downloaded vae-explorables-own-data\.bin .* the 20 images and the model/);
   });
 
   it("takes good files of mixed sizes, refuses each bad one with its reason, and says what it did", async () => {
@@ -105,9 +109,17 @@ describe("chapter 11: your own data", () => {
       {name: "notes.png", mimeType: "image/png", buffer: Buffer.from("these are my notes, not a picture\n")},
       tiny,
       {name: "broken.jpg", mimeType: "image/jpeg", buffer: Buffer.concat([jpeg.subarray(0, Math.floor(jpeg.length / 2)), Buffer.alloc(64, 0x55)])},
-      {name: "huge.png", mimeType: "image/png", buffer: Buffer.concat([good[0].buffer, Buffer.alloc(26 * 1024 * 1024)])}
     ];
-    await page.locator(".image-sources label", {hasText: "Choose images"}).locator("input").setInputFiles([...good, ...bad]);
+    // A 200 MB "photo", sparse on disk, handed over by path: a real PNG header followed by 200 MB.
+    const huge = join(folder, "huge.png");
+    writeFileSync(huge, good[0].buffer);
+    truncateSync(huge, 200 * 1024 * 1024);
+    const paths = [...good, ...bad].map((f) => {
+      const path = join(folder, f.name);
+      writeFileSync(path, f.buffer);
+      return path;
+    });
+    await page.locator(".image-sources label", {hasText: "Choose images"}).locator("input").setInputFiles([...paths, huge]);
     await expect.poll(() => summary(page), {timeout: 60_000}).toMatch(/^Read 7 files: 3 images taken, 4 refused: /);
     const text = await summary(page);
     expect(text).toContain("not an image (notes.png)");
