@@ -69,7 +69,7 @@ export const claims = [
     expect((await loadMnist("train")).count).toBe(60_000);
   }),
   // ---- Few images
-  claim(page, "here N may be 16", () => {
+  claim(page, "may be 16. To see which happened", () => {
     expect(exampleSplit(20).trainPlain.count).toBe(16);
   }),
   claim(page, "With 20 sketches, one fifth held out leaves 16 to train on and 4 to score", () => {
