@@ -63,7 +63,7 @@ export function LossCurves(history: readonly LossPoint[], {width = 640, heldOut 
   ]);
   const last = history[history.length - 1];
   const domain = [LOSS_SERIES.negElbo, ...(differs ? [LOSS_SERIES.loss] : []), LOSS_SERIES.reconstructionLoss, heldOutName, ...(compare.length ? [compareName] : [])];
-  const palette: Record<string, string> = {...colors, [heldOutName]: "currentColor", [compareName]: ROLE_COLORS.q};
+  const palette: Record<string, string> = {...colors, [heldOutName]: "currentColor", [compareName]: ROLE_COLORS.contrast};
   return Plot.plot({
     width,
     height: 220,
