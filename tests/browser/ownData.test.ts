@@ -7,9 +7,10 @@ import {cellErrors, waitForCells, type Visit} from "./site.ts";
 import {useSite} from "./useSite.ts";
 
 // Chapter 11 in one page load (a reload in the middle): the example set, a tiny model trained for a few
-// dozen steps in the worker on WASM, the files a reader may bring (good ones of mixed sizes and each kind
+// dozen steps in the worker (on WASM unless OWN_DATA_BACKEND says otherwise), the files a reader may bring (good ones of mixed sizes and each kind
 // of bad one, made here), the save file's round trip and the browser's storage across a reload.
-const PATH = "/chapters/11-your-own-data?backend=wasm";
+// OWN_DATA_BACKEND=webgl or cpu runs it on another backend (WASM by default: the quickest here).
+const PATH = `/chapters/11-your-own-data?backend=${process.env.OWN_DATA_BACKEND ?? "wasm"}`;
 const LAB = ".training-lab";
 
 const count = async (page: Page) => Number((await page.locator('[data-value="prepared-count"]').textContent())?.replace(/,/g, ""));
