@@ -2,7 +2,8 @@
 // file into pixels (src/components/imageFiles.ts) and hands them over as a RawImage; everything that
 // can be tested (which files to refuse and why, crop or pad, resize, grey or colour, inversion,
 // binarization, the data set's file format) lives here.
-import {binarize as bernoulliBinarize, type Dataset} from "./batches.js";
+// Types only from batches.js, which loads tfjs: a page draws its first figure from this file before tfjs has loaded.
+import type {Dataset} from "./batches.js";
 import {mulberry32} from "./random.js";
 
 /** Decoded pixels as a canvas gives them: `channels` values per pixel (0–255), row by row. */
@@ -153,10 +154,10 @@ export function summarizeRefusals(refusals: Refusal[], namesShown = 3): string {
   const groups = new Map<RefusalReason, string[]>();
   for (const r of refusals) groups.set(r.reason, [...(groups.get(r.reason) ?? []), r.name]);
   const parts = [...groups].map(([reason, names]) => {
-    const shown = names.slice(0, namesShown).join(", ") + (names.length > namesShown ? `, and ${names.length - namesShown} more` : "");
-    return `${names.length} ${REASON_WORDS[reason][names.length === 1 ? 0 : 1]} (${shown})`;
+    const shown = names.slice(0, namesShown).join(", ") + (names.length > namesShown ? `, and ${thousands(names.length - namesShown)} more` : "");
+    return `${thousands(names.length)} ${REASON_WORDS[reason][names.length === 1 ? 0 : 1]} (${shown})`;
   });
-  return `${refusals.length} refused: ${parts.join(", ")}`;
+  return `${thousands(refusals.length)} refused: ${parts.join(", ")}`;
 }
 
 /**
@@ -300,7 +301,11 @@ export function prepareImage(image: RawImage, options: PrepareOptions = {}): Pre
   const inverted = invert === "auto" ? borderGrey > 0.5 : invert;
   for (let i = 0; i < pixels.length; i++) pixels[i] = Math.min(1, Math.max(0, inverted ? 1 - pixels[i] : pixels[i]));
   if (binarize === "threshold") pixels = pixels.map((v) => (v > 0.5 ? 1 : 0));
-  else if (binarize === "sample") pixels = bernoulliBinarize(pixels, mulberry32(seed * 7919 + 1));
+  else if (binarize === "sample") {
+    // one Bernoulli draw per pixel, as lib's binarize (batches.ts) draws them
+    const draw = mulberry32(seed * 7919 + 1);
+    pixels = pixels.map((p) => (draw() < p ? 1 : 0));
+  }
   return {pixels, side, channels, inverted, width, height};
 }
 

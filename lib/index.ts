@@ -23,6 +23,7 @@ export type {IwaeInputs} from "./iwae.js";
 export {LinearGaussianModel, logMeanExpNumbers} from "./linearGaussian.js";
 export type {DiagonalGaussian, ExactElbo} from "./linearGaussian.js";
 
+export {parameterCount} from "./model.js";
 export {createModel, modelConfig, validateConfig, klPerUnit, activeUnits} from "./model.js";
 export type {Model, ModelConfig, Encoded, LossOptions, TrainingLoss} from "./model.js";
 export {ParamStore} from "./params.js";
@@ -110,8 +111,8 @@ export {discretize, entropy, mutualInformation, mutualInformationMatrix, mutualI
 export type {MutualInformationMatrix, MutualInformationGap, Disentanglement, UnitFactor} from "./disentanglement.js";
 export {IMAGE_LIMITS, sniffImageType, imageDimensions, checkFile, checkSize, unreadableFile, summarizeRefusals, resizeArea, prepareImage, imagesToDataset, encodeImageSet, decodeImageSet} from "./imagePrep.js";
 export type {RawImage, ImageType, RefusalReason, Refusal, PrepareOptions, PreparedImage} from "./imagePrep.js";
-export {holdOut, subset, shiftClamped, augmentWithShifts, earlyStopping} from "./smallData.js";
-export type {AugmentOptions, EarlyStopping} from "./smallData.js";
+export {holdOut, subset, shiftClamped, augmentWithShifts, earlyStopping, splitForTraining} from "./smallData.js";
+export type {AugmentOptions, EarlyStopping, TrainingSplit} from "./smallData.js";
 export {SKETCH_KINDS, exampleSketches} from "./sketches.js";
 export type {SketchKind, SketchOptions} from "./sketches.js";
 export {angleBetween} from "./interpolate.js";
@@ -157,3 +158,5 @@ export type {AutoregressiveCodePrior, AutoregressivePriorConfig} from "./autoreg
 export {createSpatialVae, spatialVaeConfig, trainSpatialVae} from "./spatialVae.js";
 export type {SpatialVae, SpatialVaeConfig, SpatialVaeTerms} from "./spatialVae.js";
 export {minSquaredDistances} from "./sampleQuality.js";
+export {encodeOwnData, decodeOwnData, OwnDataError, OWN_DATA_FORMAT, MAX_OWN_DATA_BYTES} from "./ownDataFile.js";
+export type {OwnData, ImageSet} from "./ownDataFile.js";

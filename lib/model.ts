@@ -302,3 +302,40 @@ export function activeUnits(means: Tensor2D, threshold = 0.01): {variances: numb
   const variances = Array.from(tf.tidy(() => tf.moments(means, 0).variance).dataSync() as Float32Array);
   return {variances, active: variances.filter((v) => v > threshold).length};
 }
+
+/**
+ * How many numbers a model of this config learns (weights and biases of both networks, and a learned
+ * prior's), counted from the config alone: for an MLP VAE with one hidden layer of h units, latent J
+ * and D pixels, (D·h + h) + (h·2J + 2J) + (J·h + h) + (h·D + D).
+ */
+export function parameterCount(config: ModelConfig): number {
+  const c = validateConfig(config);
+  const [height, width, channels] = c.imageShape;
+  const pixels = height * width * channels;
+  const classes = c.kind === "cvae" ? (c.numClasses as number) : 0;
+  const code = c.kind === "ae" ? c.latentDim : 2 * c.latentDim;
+  const dense = (fanIn: number, fanOut: number) => fanIn * fanOut + fanOut;
+  let total = 0;
+  if (c.arch === "mlp") {
+    const sizes = c.hiddenSizes;
+    let fanIn = pixels + classes;
+    for (const size of sizes) {
+      total += dense(fanIn, size);
+      fanIn = size;
+    }
+    total += dense(fanIn, code);
+    fanIn = c.latentDim + classes;
+    for (const size of [...sizes].reverse()) {
+      total += dense(fanIn, size);
+      fanIn = size;
+    }
+    total += dense(fanIn, pixels);
+  } else {
+    const [c1, c2] = c.hiddenSizes;
+    const flat = (height / 4) * (width / 4) * c2;
+    total += 9 * channels * c1 + c1 + 9 * c1 * c2 + c2 + dense(flat + classes, code);
+    total += dense(c.latentDim + classes, flat) + 9 * c2 * c1 + c1 + 9 * c1 * channels + channels;
+  }
+  if (c.kind === "cvae" && c.prior === "learned") total += dense(classes, 2 * c.latentDim);
+  return total;
+}

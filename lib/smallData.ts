@@ -134,3 +134,40 @@ export function earlyStopping(history: ArrayLike<number>, {patience = 5, minDelt
   const sinceBest = history.length - 1 - bestIndex;
   return {stop: bestIndex >= 0 ? sinceBest >= patience : history.length >= patience, bestIndex, best, sinceBest};
 }
+
+/** A small data set split for training: see splitForTraining. */
+export interface TrainingSplit {
+  /** The training slice with its shifted copies: what the model trains on. */
+  train: Dataset;
+  /** The training slice as it is, to score it the same way as the held-out slice. */
+  trainPlain: Dataset;
+  heldOut: Dataset;
+  /** Indices into the whole set of each slice, in the set's order. */
+  trainIndices: Uint32Array;
+  heldOutIndices: Uint32Array;
+}
+
+/** The split whose held-out indices are given (e.g. the ones a saved model was trained without). */
+function givenSplit(count: number, given: ArrayLike<number>): {train: Uint32Array; heldOut: Uint32Array} {
+  const heldOut = Uint32Array.from(new Set(Array.from(given))).sort();
+  if (heldOut.length < 1 || heldOut.length >= count || heldOut.some((i) => !Number.isInteger(i) || i >= count)) {
+    throw new Error(`splitForTraining: the held-out indices must be 1 to ${count - 1} distinct whole numbers below ${count}`);
+  }
+  const held = new Set(heldOut);
+  return {train: Uint32Array.from({length: count}, (_, i) => i).filter((i) => !held.has(i)), heldOut};
+}
+
+/**
+ * Holds out a seeded `fraction` of the images (or the `heldOut` indices given), then adds `copies` shifted copies (up to `maxShift`
+ * pixels) of each training image only, so no held-out image reaches training, even shifted.
+ */
+export function splitForTraining(
+  data: Dataset,
+  {side, channels = 1, fraction = 0.2, seed = 0, copies = 4, maxShift = 2, heldOut: given}: {side: number; channels?: number; fraction?: number; seed?: number; copies?: number; maxShift?: number; heldOut?: ArrayLike<number>}
+): TrainingSplit {
+  const {train: trainIndices, heldOut: heldOutIndices} = given ? givenSplit(data.count, given) : holdOut(data.count, {fraction, seed});
+  const trainPlain = subset(data, trainIndices);
+  const heldOut = subset(data, heldOutIndices);
+  const train = copies > 0 ? augmentWithShifts(trainPlain, {side, channels, copies, maxShift, seed}) : trainPlain;
+  return {train, trainPlain, heldOut, trainIndices, heldOutIndices};
+}

@@ -35,6 +35,8 @@ export const CHAPTERS: readonly Chapter[] = [
     summary: "Condition on the label to ask for a digit, and keep the style while changing it."},
   {number: 10, title: "Beyond the basic VAE", path: "/chapters/10-beyond", ready: true, needs: [3, 8],
     summary: "Tighter likelihood bounds (IWAE), the approximation and amortization gaps, β, posterior collapse and its remedies, blurry samples and anomaly scores."},
+  {number: 11, title: "Your own data", path: "/chapters/11-your-own-data", ready: true, needs: [7, 8],
+    summary: "Train a VAE on images you bring (files, sketches or an example set), prepared in the browser, and see overfitting on a small set in the gap between training and held-out −ELBO."},
   {number: 12, title: "Factors you can see", path: "/chapters/12-factors", ready: true, needs: [7, 10],
     summary: "Shapes made from known factors, latent traversals, and the mutual information gap: what β does to a code, what it costs, and why correlated factors defeat it."},
   {number: 13, title: "VAEs today", path: "/chapters/13-vaes-today", ready: true, needs: [6, 7, 10],

@@ -7,14 +7,19 @@ export interface DigitGridOptions {
   scale?: number;
   /** What the picture shows, for screen readers. */
   label: string;
+  /** 1 (grey, the default) or 3 (RGB, channels last). */
+  channels?: number;
+  /** true (the default): 1 is drawn dark, as ink on paper; false: 1 is drawn bright, as light. */
+  ink?: boolean;
 }
 
 /**
  * Digits as one canvas, black ink on white, crisp at any zoom. `images` holds count·side² values in
  * [0, 1] (1 = ink).
  */
-export function DigitGrid(images: ArrayLike<number>, {side = 28, columns = 10, scale = 2, label}: DigitGridOptions): HTMLCanvasElement {
-  const count = Math.floor(images.length / (side * side));
+export function DigitGrid(images: ArrayLike<number>, {side = 28, columns = 10, scale = 2, label, channels = 1, ink = true}: DigitGridOptions): HTMLCanvasElement {
+  const size = side * side * channels;
+  const count = Math.floor(images.length / size);
   const rows = Math.ceil(count / columns);
   const gap = 1;
   const canvas = document.createElement("canvas");
@@ -33,9 +38,11 @@ export function DigitGrid(images: ArrayLike<number>, {side = 28, columns = 10, s
     const y0 = Math.floor(n / columns) * (side + gap);
     for (let y = 0; y < side; y++) {
       for (let x = 0; x < side; x++) {
-        const v = Math.round(255 * (1 - Math.min(1, Math.max(0, images[n * side * side + y * side + x]))));
         const o = ((y0 + y) * canvas.width + x0 + x) * 4;
-        image.data[o] = image.data[o + 1] = image.data[o + 2] = v;
+        for (let c = 0; c < 3; c++) {
+          const value = Math.min(1, Math.max(0, images[n * size + (y * side + x) * channels + (channels === 1 ? 0 : c)]));
+          image.data[o + c] = Math.round(255 * (ink ? 1 - value : value));
+        }
       }
     }
   }

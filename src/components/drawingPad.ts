@@ -7,6 +7,10 @@ export interface DrawingPadOptions {
   label?: string;
   /** Screen pixels per image pixel. */
   scale?: number;
+  /** The load button's text (default "Load a test digit"). */
+  loadLabel?: string;
+  /** The hint under the pad (default: how to draw one digit). */
+  help?: string;
 }
 
 const SIDE = 28;
@@ -16,7 +20,7 @@ const SIDE = 28;
  * keys and press Space to lift or lower it. Its value is the 784 pixels in [0, 1], and it fires "input"
  * when a stroke ends, so `view(DrawingPad(...))` works in a page.
  */
-export function DrawingPad({examples, label = "Drawing pad, 28 by 28 pixels", scale = 7}: DrawingPadOptions): HTMLElement & {value: Float32Array} {
+export function DrawingPad({examples, label = "Drawing pad, 28 by 28 pixels", scale = 7, loadLabel = "Load a test digit", help: hint = "Draw one digit, large, in the middle. Keyboard: arrows move, Space lowers or lifts the pen."}: DrawingPadOptions): HTMLElement & {value: Float32Array} {
   const root = document.createElement("div") as unknown as HTMLElement & {value: Float32Array};
   root.className = "drawing-pad";
   const canvas = document.createElement("canvas");
@@ -26,10 +30,10 @@ export function DrawingPad({examples, label = "Drawing pad, 28 by 28 pixels", sc
   canvas.setAttribute("aria-label", `${label}. Draw with the pointer, or move the pen with the arrow keys and press Space to lower or lift it.`);
   canvas.style.width = canvas.style.height = `${SIDE * scale}px`;
   const clear = button("Clear");
-  const load = button("Load a test digit");
+  const load = button(loadLabel);
   const help = document.createElement("p");
   help.className = "lab-status";
-  help.textContent = "Draw one digit, large, in the middle. Keyboard: arrows move, Space lowers or lifts the pen.";
+  help.textContent = hint;
   const buttons = document.createElement("div");
   buttons.className = "lab-buttons";
   buttons.append(clear, load);

@@ -1,12 +1,17 @@
 // Chapter 11: the reader's image files decoded in the browser, nothing uploaded. This file is only the
 // part that needs a browser (reading a File, decoding it with createImageBitmap, reading its pixels
 // from a canvas); which files to refuse and how pixels become a model's input is lib/imagePrep.ts.
-import {checkFile, checkSize, IMAGE_LIMITS, unreadableFile, type RawImage, type Refusal} from "../lib/index.js";
+import {checkFile, checkSize, IMAGE_LIMITS, unreadableFile, type RawImage, type Refusal} from "../lib/imagePrep.js";
 
 /** Bytes read before decoding: enough for a JPEG's EXIF block to come before its frame header. */
 const HEAD_BYTES = 512 * 1024;
 /** Images with a longer side than this are scaled down by the browser while decoding (high quality); lib's area averaging does the rest. */
 export const DECODE_SIDE = 1024;
+/**
+ * Chapter 11 keeps every image it takes, so it decodes them at most this many pixels across: three
+ * times its largest input (32), and 2,000 of them are at most 72 MB as RGBA rather than gigabytes.
+ */
+export const KEEP_SIDE = 96;
 
 export interface ReadImages {
   images: {name: string; image: RawImage}[];
@@ -18,9 +23,12 @@ export interface ReadImages {
  * set under IMAGE_LIMITS.maxImages counting the `alreadyTaken` images the reader has. `onProgress`
  * is called after each file.
  */
-export async function readImageFiles(files: Iterable<File>, {alreadyTaken = 0, onProgress}: {alreadyTaken?: number; onProgress?: (done: number, total: number) => void} = {}): Promise<ReadImages> {
+export async function readImageFiles(
+  files: Iterable<File>,
+  {alreadyTaken = 0, decodeSide = DECODE_SIDE, onProgress}: {alreadyTaken?: number; decodeSide?: number; onProgress?: (done: number, total: number) => void} = {}
+): Promise<ReadImages & {sizes: {width: number; height: number}[]}> {
   const list = Array.from(files);
-  const result: ReadImages = {images: [], refusals: []};
+  const result: ReadImages & {sizes: {width: number; height: number}[]} = {images: [], refusals: [], sizes: []};
   for (const [index, file] of list.entries()) {
     const taken = alreadyTaken + result.images.length;
     const head = taken >= IMAGE_LIMITS.maxImages || file.size > IMAGE_LIMITS.maxFileBytes ? new Uint8Array(0) : new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
@@ -28,7 +36,8 @@ export async function readImageFiles(files: Iterable<File>, {alreadyTaken = 0, o
     if ("reason" in checked) result.refusals.push(checked);
     else {
       try {
-        result.images.push({name: file.name, image: await decode(file, checked.width, checked.height)});
+        result.images.push({name: file.name, image: await decode(file, checked.width, checked.height, decodeSide)});
+        result.sizes.push({width: checked.width, height: checked.height});
       } catch (error) {
         result.refusals.push(error instanceof SizeError ? error.refusal : unreadableFile(file.name, error));
       }
@@ -44,9 +53,9 @@ class SizeError extends Error {
   }
 }
 
-async function decode(file: File, width: number, height: number): Promise<RawImage> {
+async function decode(file: File, width: number, height: number, decodeSide: number): Promise<RawImage> {
   const longer = Math.max(width, height);
-  const scale = longer > DECODE_SIDE ? DECODE_SIDE / longer : 1;
+  const scale = longer > decodeSide ? decodeSide / longer : 1;
   const options: ImageBitmapOptions = scale < 1 ? {resizeWidth: Math.max(1, Math.round(width * scale)), resizeHeight: Math.max(1, Math.round(height * scale)), resizeQuality: "high"} : {};
   const bitmap = await createImageBitmap(file, options);
   try {

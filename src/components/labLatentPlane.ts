@@ -18,6 +18,7 @@ export interface LabLatentPlaneOptions {
  */
 export function LabLatentPlane(means: ArrayLike<number>, labels: ArrayLike<number> | undefined, {width = 340, step, extent = 3}: LabLatentPlaneOptions): HTMLElement | SVGSVGElement {
   const points: LatentPoint[] = [];
+  const labelled = labels !== undefined;
   let reach = extent;
   for (let i = 0; 2 * i + 1 < means.length; i++) {
     const point = {x: means[2 * i], y: means[2 * i + 1], label: labels?.[i]};
@@ -42,10 +43,10 @@ export function LabLatentPlane(means: ArrayLike<number>, labels: ArrayLike<numbe
       (outside ? `; ${outside} ${outside === 1 ? "lies" : "lie"} outside the manifold's square ±${extent}` : ""),
     x: {label: "z₁", domain: [-reach, reach]},
     y: {label: "z₂", domain: [-reach, reach]},
-    color: {type: "ordinal", domain: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], range: DIGIT_COLORS, legend: true},
+    ...(labelled ? {color: {type: "ordinal", domain: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], range: DIGIT_COLORS, legend: true}} : {}),
     marks: [
       Plot.line(square, {x: "x", y: "y", stroke: "currentColor", strokeOpacity: 0.35, strokeDasharray: "4 3"}),
-      Plot.dot(points, {x: "x", y: "y", fill: "label", r: 2, fillOpacity: 0.8})
+      Plot.dot(points, {x: "x", y: "y", fill: labelled ? "label" : "currentColor", r: 2, fillOpacity: 0.8})
     ]
   });
 }
@@ -55,7 +56,7 @@ export function LabLatentPlane(means: ArrayLike<number>, labels: ArrayLike<numbe
  * as one canvas with no gaps: the manifold reads as one picture. Painted with one 32-bit write per
  * pixel, so a redraw during training stays well inside a frame.
  */
-export function ManifoldGrid(images: ArrayLike<number>, {n, extent, step, side = 28}: {n: number; extent: number; step: number; side?: number}): HTMLCanvasElement {
+export function ManifoldGrid(images: ArrayLike<number>, {n, extent, step, side = 28, channels = 1, ink = true}: {n: number; extent: number; step: number; side?: number; channels?: number; ink?: boolean}): HTMLCanvasElement {
   const canvas = document.createElement("canvas");
   canvas.width = canvas.height = n * side;
   canvas.className = "manifold-grid";
@@ -72,15 +73,19 @@ export function ManifoldGrid(images: ArrayLike<number>, {n, extent, step, side =
   // RGBA bytes in memory order R, G, B, A: as a little-endian 32-bit word, 0xAABBGGRR.
   const grey = new Uint32Array(256);
   for (let v = 0; v < 256; v++) grey[v] = ((255 << 24) | (v << 16) | (v << 8) | v) >>> 0;
+  const level = (v: number) => {
+    const byte = Math.round(255 * (v < 0 ? 0 : v > 1 ? 1 : v));
+    return ink ? 255 - byte : byte;
+  };
   for (let cell = 0; cell < n * n; cell++) {
     const x0 = (cell % n) * side;
     const y0 = Math.floor(cell / n) * side;
-    const base = cell * side * side;
+    const base = cell * side * side * channels;
     for (let y = 0; y < side; y++) {
       const row = (y0 + y) * width + x0;
       for (let x = 0; x < side; x++) {
-        const ink = images[base + y * side + x];
-        pixels[row + x] = grey[255 - Math.round(255 * (ink < 0 ? 0 : ink > 1 ? 1 : ink))];
+        const p = base + (y * side + x) * channels;
+        pixels[row + x] = channels === 1 ? grey[level(images[p])] : ((255 << 24) | (level(images[p + 2]) << 16) | (level(images[p + 1]) << 8) | level(images[p])) >>> 0;
       }
     }
   }

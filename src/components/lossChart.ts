@@ -16,6 +16,10 @@ export interface LossChartOptions {
   width?: number;
   /** Held-out −ELBO and KL, drawn as dots. */
   heldOut?: readonly HeldOutPoint[];
+  /** The training images' −ELBO scored the same way as the held-out ones (chapter 11), drawn as rings. */
+  compare?: readonly {step: number; negElbo: number}[];
+  /** The legend's names for the held-out dots and the rings (default "−ELBO (held-out digits)"). */
+  names?: {heldOut?: string; compare?: string};
 }
 
 export const LOSS_SERIES = {
@@ -48,7 +52,9 @@ function lossDiffers(history: readonly LossPoint[]): boolean {
  * The −ELBO, the training loss when it differs from it, the reconstruction loss (lines) and the
  * held-out −ELBO (dots), in nats per image. `history` must not be empty.
  */
-export function LossCurves(history: readonly LossPoint[], {width = 640, heldOut = []}: LossChartOptions = {}): SVGSVGElement | HTMLElement {
+export function LossCurves(history: readonly LossPoint[], {width = 640, heldOut = [], compare = [], names = {}}: LossChartOptions = {}): SVGSVGElement | HTMLElement {
+  const heldOutName = names.heldOut ?? LOSS_SERIES.heldOut;
+  const compareName = names.compare ?? "−ELBO (training images, scored alike)";
   const differs = lossDiffers(history);
   const rows = history.flatMap((r) => [
     {step: r.step, nats: r.negElbo, series: LOSS_SERIES.negElbo},
@@ -56,7 +62,8 @@ export function LossCurves(history: readonly LossPoint[], {width = 640, heldOut 
     {step: r.step, nats: r.reconstructionLoss, series: LOSS_SERIES.reconstructionLoss}
   ]);
   const last = history[history.length - 1];
-  const domain = [LOSS_SERIES.negElbo, ...(differs ? [LOSS_SERIES.loss] : []), LOSS_SERIES.reconstructionLoss, LOSS_SERIES.heldOut];
+  const domain = [LOSS_SERIES.negElbo, ...(differs ? [LOSS_SERIES.loss] : []), LOSS_SERIES.reconstructionLoss, heldOutName, ...(compare.length ? [compareName] : [])];
+  const palette: Record<string, string> = {...colors, [heldOutName]: "currentColor", [compareName]: ROLE_COLORS.contrast};
   return Plot.plot({
     width,
     height: 220,
@@ -67,10 +74,11 @@ export function LossCurves(history: readonly LossPoint[], {width = 640, heldOut 
       `, reconstruction loss ${last.reconstructionLoss.toFixed(1)} nats per image`,
     x: stepAxis(history),
     y: {label: "nats per image", grid: true, zero: true},
-    color: {legend: true, domain, range: domain.map((d) => colors[d])},
+    color: {legend: true, domain, range: domain.map((d) => palette[d])},
     marks: [
       Plot.line(rows, {x: "step", y: "nats", stroke: "series"}),
-      Plot.dot(heldOut, {x: "step", y: "negElbo", fill: () => LOSS_SERIES.heldOut, r: 3})
+      Plot.dot(heldOut, {x: "step", y: "negElbo", fill: () => heldOutName, r: 3}),
+      ...(compare.length ? [Plot.dot(compare, {x: "step", y: "negElbo", stroke: () => compareName, r: 4, strokeWidth: 1.5})] : [])
     ]
   });
 }

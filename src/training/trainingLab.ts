@@ -15,12 +15,13 @@ import {
   type StepRecord,
   type TrainingCommand,
   type TrainingEvent,
-  type TrainingSetup
+  type TrainingSetup,
+  type ModelConfig
 } from "../lib/index.js";
 import {linked} from "../components/chapterTools.js";
 import {CheckpointControls} from "../components/checkpointControls.js";
 import {DigitGrid} from "../components/digitGrid.js";
-import {choiceKey, button, type Choice} from "../components/dom.js";
+import {choiceKey, button, select, type Choice} from "../components/dom.js";
 import {LabControls, type ControlSpec} from "../components/labControls.js";
 import {LabLatentPlane, ManifoldGrid} from "../components/labLatentPlane.js";
 import {KlCurve, LossChart, LossCurves, type HeldOutPoint} from "../components/lossChart.js";
@@ -36,14 +37,68 @@ export interface TrainingLabOptions {
   /** URLs of the training chunks to stream in on the first play. */
   trainUrls: string[];
   /** The shipped checkpoint bundle's URL and a name for it. */
-  shipped: {url: string; name: string};
+  shipped?: {url: string; name: string};
   /** Seeds the initialization, the batch order and the noise: the same seed, the same run on the same backend. */
   seed: number;
   /** Start with a small model (phones). */
   small?: boolean;
   /** Resolves when the page no longer shows the lab (Framework's `invalidation`): the worker stops. */
   invalidation?: Promise<unknown>;
+  /**
+   * Chapter 11: the page supplies the data with `lab.setData` (the reader's images, any side, grey or
+   * colour); `trainUrls` and `test` are then only placeholders until it does.
+   */
+  supplied?: boolean;
+  /** What the images are called in the lab's sentences (default "digits"). */
+  noun?: string;
+  /** Score the held-out and the training images alike every this many steps (a dot each on the chart), and offer early stopping. */
+  evaluateEvery?: number;
+  /** Draw the latent plane and the decoded manifold inside the lab (default true; chapter 11 draws its own). */
+  latentPanel?: boolean;
+  /** A VAE's samples from the prior to draw at each snapshot (default none). */
+  samples?: number;
+  /** The controls' first values where they differ from the defaults (a small data set's). */
+  defaults?: {size?: string; latent?: number; batch?: number; earlyStop?: number};
+  /** The checkpoint buttons (default true). Chapter 11 saves its model together with its images instead. */
+  checkpoints?: boolean;
 }
+
+/** The data a page supplies (chapter 11): what to train on, what to hold out, and how to draw it. */
+export interface SuppliedData {
+  train: Dataset;
+  /** The held-out images: scored, and the first ten reconstructed. */
+  test: Dataset;
+  /** The training images as they are (no shifted copies), scored the same way as the held-out ones. */
+  compare?: Dataset;
+  imageShape: [number, number, number];
+  /** Draw 1 as ink (dark, the default) or as light. */
+  ink?: boolean;
+  /** A model to start from instead of a fresh one (a saved one), and what to call it. */
+  artifacts?: tf.io.ModelArtifacts;
+  what?: string;
+}
+
+/** What the lab last heard from its session: its `value`, sent with an "input" event when it changes. */
+export interface LabState {
+  state: string;
+  step: number;
+  config: ModelConfig | null;
+  snapshot: Extract<TrainingEvent, {type: "snapshot"}> | null;
+  evaluations: Extract<TrainingEvent, {type: "evaluation"}>[];
+  /** The imageShape and ink of the data the pictures show. */
+  imageShape: [number, number, number];
+  ink: boolean;
+}
+
+export type TrainingLabElement = HTMLElement & {
+  value: LabState;
+  /** Supplied mode: trains a fresh model (or the artifacts given) on these images from now on. */
+  setData(data: SuppliedData): void;
+  /** The current model's decoder means for `count` codes ([count, latentDim] flattened). */
+  decode(codes: Float32Array, count: number): Promise<Float32Array>;
+  /** The current model as tfjs artifacts (training pauses first). */
+  saveArtifacts(): Promise<tf.io.ModelArtifacts>;
+};
 
 const SIZES: Record<"mlp" | "conv", Record<string, number[]>> = {
   mlp: {small: [128], medium: [256], large: [512]},
@@ -56,15 +111,15 @@ const LIKELIHOODS: Choice<Likelihood>[] = [
 ];
 const numbers = (values: number[]): Choice<number>[] => values.map((v) => ({label: String(v), value: v}));
 
-function controlSpecs(small: boolean) {
+function controlSpecs(small: boolean, defaults: TrainingLabOptions["defaults"] = {}) {
   return {
     arch: {label: "Architecture", choices: [{label: "MLP", value: "mlp"}, {label: "convolutional", value: "conv"}], value: "mlp"} as ControlSpec<"mlp" | "conv">,
-    size: {label: "Size", choices: ["small", "medium", "large"].map((s) => ({label: s, value: s})), value: small ? "small" : "medium"} as ControlSpec<string>,
-    latent: {label: "Latent size", choices: numbers([2, 8, 20]), value: small ? 2 : 8} as ControlSpec<number>,
+    size: {label: "Size", choices: ["small", "medium", "large"].map((s) => ({label: s, value: s})), value: defaults.size ?? (small ? "small" : "medium")} as ControlSpec<string>,
+    latent: {label: "Latent size", choices: numbers([2, 8, 20]), value: defaults.latent ?? (small ? 2 : 8)} as ControlSpec<number>,
     likelihood: {label: "Likelihood", choices: LIKELIHOODS, value: LIKELIHOODS[0].value} as ControlSpec<Likelihood>,
     beta: {label: "β (KL weight)", choices: numbers([0, 0.5, 1, 2, 4]), value: 1} as ControlSpec<number>,
     rate: {label: "Learning rate", choices: numbers([1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 0.1, 1]), value: 1e-3} as ControlSpec<number>,
-    batch: {label: "Batch size", choices: numbers([32, 64, 128, 256]), value: small ? 64 : 128} as ControlSpec<number>,
+    batch: {label: "Batch size", choices: numbers([32, 64, 128, 256]), value: defaults.batch ?? (small ? 64 : 128)} as ControlSpec<number>,
     warmup: {
       label: "KL warm-up (steps)",
       choices: numbers([0, 200, 1000, 5000]),
@@ -106,6 +161,11 @@ function legacyReader(order: string[], keys: string[]) {
 }
 
 const STORAGE = "indexeddb://vae-explorables-training-lab";
+const EARLY_STOP: Choice<number>[] = [
+  {label: "off", value: 0},
+  {label: "after 5 scores without improvement", value: 5},
+  {label: "after 10 scores without improvement", value: 10}
+];
 const HELD_OUT = 500;
 const MANIFOLD = {n: 12, extent: 3};
 
@@ -152,19 +212,35 @@ function download(name: string, bytes: Uint8Array, type: string) {
  * score, reconstructions (and, for a CVAE, samples of each digit), and with a 2-D latent the latent
  * plane and the decoded manifold. `data-ready="true"` is set on it once the first pictures are drawn;
  * `data-state`, `data-step`, `data-thread`, `data-neg-elbo` and `data-pictures-step` say what it shows.
+ * Its `value` is what the session last said (LabState), with an "input" event when that changes, so a
+ * page can draw more from it (chapter 11's latent plane); `setData`, `decode` and `saveArtifacts` are
+ * for pages that supply their own images.
  */
-export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, small = false, invalidation}: TrainingLabOptions): HTMLElement {
+export function TrainingLab(options: TrainingLabOptions): TrainingLabElement {
+  const {kind, backend, trainUrls, shipped, seed, small = false, invalidation, supplied = false, noun = "digits", evaluateEvery, latentPanel = true, samples = 0, defaults = {}, checkpoints: showCheckpoints = true} = options;
+  let test = options.test;
   if (kind === "cvae" && !test.labels) throw new Error("the conditional lab needs labelled test digits");
-  const root = document.createElement("div");
+  const root = document.createElement("div") as unknown as TrainingLabElement;
   root.className = "training-lab";
   root.dataset.state = "starting";
   root.dataset.step = "0";
   const storage = kind === "cvae" ? `${STORAGE}-cvae` : STORAGE;
+  // What the pictures show: MNIST's digits, or (supplied) the page's images.
+  let imageShape: [number, number, number] = [28, 28, 1];
+  let ink = true;
+  let compare: Dataset | undefined;
+  let train: Dataset | null = null;
 
   // ---- views
-  const specs = controlSpecs(small);
+  const specs = controlSpecs(small, defaults);
   const controls = LabControls(specs);
   const fields = controls.fields;
+  const early = evaluateEvery ? select("Early stopping", EARLY_STOP, defaults.earlyStop ?? 5) : null;
+  if (early) {
+    early.field.title = `The held-out −ELBO is scored at the end of each epoch that comes at least ${evaluateEvery} steps after the last score; stop when it has not improved on its best for this many scores in a row, and go back to the best weights`;
+    early.input.name = "earlyStop";
+    controls.append(early.field);
+  }
   const play = button("▶ Play", () => start());
   const pause = button("Pause", () => send({type: "pause"}));
   const step = button("Step", () => stepOnce());
@@ -179,7 +255,11 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
     saveFile: () => save("file"),
     saveBrowser: () => save("browser"),
     loadBrowser: () => load(() => readArtifacts(storage), "the checkpoint saved in this browser"),
-    loadShipped: () => load(async () => decodeCheckpointBundle(new Uint8Array(await (await fetch(shipped.url)).arrayBuffer()), shipped.name), "the shipped model"),
+    loadShipped: () =>
+      load(async () => {
+        if (!shipped) throw new Error("this lab has no shipped model.");
+        return decodeCheckpointBundle(new Uint8Array(await (await fetch(shipped.url)).arrayBuffer()), shipped.name);
+      }, "the shipped model"),
     upload: (files) => load(() => readArtifacts(files), "the uploaded checkpoint")
   });
   const progressBar = document.createElement("progress");
@@ -205,7 +285,7 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
   pictures.className = "lab-pictures";
   const latent = document.createElement("div");
   latent.className = "lab-latent";
-  root.append(controls, buttons, checkpoints, progressBar, status, where, message, chart, score, pictures, latent);
+  root.append(controls, buttons, ...(showCheckpoints ? [checkpoints] : []), progressBar, status, where, message, chart, score, pictures, ...(latentPanel ? [latent] : []));
 
   // ---- state: what the reader chose is in the controls; the rest is what the session last said
   let connection: TrainingConnection | null = null;
@@ -216,10 +296,19 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
   let dataRequested = false;
   let playWhenLoaded = false;
   let nextId = 1;
-  const saving = new Map<number, "file" | "browser">();
+  let pendingData: SuppliedData | null = null;
+  const saving = new Map<number, "file" | "browser" | ((artifacts: tf.io.ModelArtifacts) => void)>();
+  const decoding = new Map<number, {resolve: (images: Float32Array) => void; reject: (error: Error) => void}>();
   // Bounded, so a redraw costs the same at step 100 and at step 100,000 (a few hundred points a line).
   const history = new ThinnedHistory<StepRecord>(250);
   const heldOut = new ThinnedHistory<HeldOutPoint>(200);
+  const compared = new ThinnedHistory<{step: number; negElbo: number}>(200);
+  const labState: LabState = {state, step: 0, config: null, snapshot: null, evaluations: [], imageShape, ink};
+  root.value = labState;
+  const changed = () => {
+    Object.assign(labState, {state, step: currentStep, imageShape, ink});
+    root.dispatchEvent(new Event("input", {bubbles: true}));
+  };
 
   /** Sends a command to the session. Before it is connected nothing is sent: the controls are read when it connects. */
   function send(command: TrainingCommand, transfer?: Transferable[]) {
@@ -232,11 +321,12 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
 
   const setup = (): TrainingSetup => {
     const arch = fields.arch.value();
+    const patience = early?.value() ?? 0;
     return {
       config: {
         kind,
         arch,
-        imageShape: [28, 28, 1],
+        imageShape,
         hiddenSizes: SIZES[arch][fields.size.value()],
         latentDim: fields.latent.value(),
         likelihood: fields.likelihood.value(),
@@ -248,7 +338,9 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
       beta: fields.beta.value(),
       warmupSteps: fields.warmup.value(),
       freeBits: fields.freeBits.value(),
-      seed
+      seed,
+      ...(supplied ? {epochs: 1_000_000} : {}),
+      ...(evaluateEvery ? {evaluateEvery, earlyStopping: patience > 0 ? {patience} : null} : {})
     };
   };
 
@@ -275,12 +367,13 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
   }
 
   const schedule = renderQueue();
+  const chartNames = supplied ? {heldOut: `−ELBO (held-out ${noun})`, compare: `−ELBO (training ${noun}, scored alike)`} : {};
   // The two panels are drawn as two jobs, so that neither task holds the page for long.
   function drawChart() {
     schedule("losses", () => {
       const points = history.pointsWithLatest;
       if (points.length === 0) return chart.replaceChildren(LossChart([]));
-      const options = {width: Math.max(280, Math.min(720, chart.clientWidth || 640)), heldOut: heldOut.points};
+      const options = {width: Math.max(280, Math.min(720, chart.clientWidth || 640)), heldOut: heldOut.points, compare: compared.points, names: chartNames};
       const [, kl] = chart.children;
       chart.replaceChildren(LossCurves(points, options), ...(kl ? [kl] : []));
       schedule("kl", () => {
@@ -290,20 +383,21 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
     }, 1500);
   }
 
-  function drawScore(s: SnapshotScore & {step: number}) {
+  const value = (name: string, v: number, digits = 1) => {
+    const span = document.createElement("span");
+    span.dataset.value = name;
+    span.textContent = v.toFixed(digits);
+    return span;
+  };
+
+  function drawScore(s: SnapshotScore & {step: number}, c?: SnapshotScore) {
     score.replaceChildren();
-    const value = (name: string, v: number, digits = 1) => {
-      const span = document.createElement("span");
-      span.dataset.value = name;
-      span.textContent = v.toFixed(digits);
-      return span;
-    };
     const latentDim = s.variances.length;
     // The reconstruction loss shown is the −ELBO shown minus the KL shown, so the sum reads true to the
     // last digit (each within 0.05 of its exact value, the reconstruction loss within 0.1).
     const shownReconstruction = Number(s.negElbo.toFixed(1)) - Number(s.kl.toFixed(1));
     score.append(
-      `On ${s.count} held-out digits at step ${s.step}: −ELBO `,
+      `On ${s.count} held-out ${noun} at step ${s.step}: −ELBO `,
       value("test-neg-elbo", s.negElbo),
       " = reconstruction loss ",
       value("test-reconstruction-loss", Number.isFinite(shownReconstruction) ? shownReconstruction : s.reconstructionLoss),
@@ -319,46 +413,77 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
       value("active-units", s.activeUnits, 0),
       ` of ${latentDim}.`
     );
+    if (c) score.append(` On the ${c.count} training ${noun}, scored the same way: −ELBO `, value("train-neg-elbo", c.negElbo), " nats.");
   }
 
   /** Draws a snapshot's pictures: the reconstructions in one frame, the latent plane in the next (each task stays short). */
   function drawPictures(event: Extract<TrainingEvent, {type: "snapshot"}>) {
     const {step: at, pictures: p} = event;
-    const nodes: HTMLElement[] = [ReconstructionGrid(test.images.subarray(0, 10 * test.pixels), p.reconstructions, {step: at})];
+    const [side, , channels] = imageShape;
+    const size = side * side * channels;
+    const look = {side, channels, ink};
+    const shown = Math.min(10, test.count);
+    const nodes: HTMLElement[] = [];
+    if (supplied && p.compareReconstructions && compare) {
+      const m = Math.floor(p.compareReconstructions.length / size);
+      nodes.push(
+        caption(`Top: ${m} training ${noun}; below them, the model's reconstructions.`),
+        ReconstructionGrid(compare.images.subarray(0, m * size), p.compareReconstructions, {step: at, ...look, originalsLabel: `${m} training ${noun}`, reconstructionsLabel: `The model's reconstructions of the training ${noun} at step ${at}`})
+      );
+    }
+    nodes.push(
+      ...(supplied ? [caption(`Top: ${shown} held-out ${noun}, never trained on; below them, the model's reconstructions.`)] : []),
+      ReconstructionGrid(test.images.subarray(0, shown * size), p.reconstructions, {step: at, ...look, ...(supplied ? {originalsLabel: `${shown} held-out ${noun}`, reconstructionsLabel: `The model's reconstructions of the held-out ${noun} at step ${at}`} : {})})
+    );
     if (p.samples) {
-      const caption = document.createElement("p");
-      caption.className = "lab-status";
-      caption.textContent = "Below: two samples of each digit 0–9, asked for by label (the same two codes in every column).";
-      nodes.push(caption, DigitGrid(p.samples, {columns: 10, scale: 2, label: `Samples of each digit 0 to 9 from the conditional VAE at step ${at}`}));
+      if (kind === "cvae") {
+        nodes.push(
+          caption("Below: two samples of each digit 0–9, asked for by label (the same two codes in every column)."),
+          DigitGrid(p.samples, {columns: 10, scale: 2, label: `Samples of each digit 0 to 9 from the conditional VAE at step ${at}`})
+        );
+      } else {
+        const n = Math.floor(p.samples.length / size);
+        nodes.push(caption(`Below: ${n} samples, the decoder's mean image for ${n} codes drawn from the prior (the same codes at every step).`), DigitGrid(p.samples, {columns: 10, scale: 2, ...look, label: `${n} samples from the prior at step ${at}`}));
+      }
     }
     pictures.replaceChildren(...nodes);
     root.dataset.picturesStep = String(at);
-    schedule("latent", () => drawLatent(at, p), 1500);
+    if (latentPanel) schedule("latent", () => drawLatent(at, p), 1500);
+  }
+
+  function caption(text: string) {
+    const note = document.createElement("p");
+    note.className = "lab-status";
+    note.textContent = text;
+    return note;
   }
 
   function drawLatent(at: number, p: Extract<TrainingEvent, {type: "snapshot"}>["pictures"]) {
     if (!p.latent) {
-      const note = document.createElement("p");
-      note.className = "lab-status";
       // A CVAE's decoder needs a label as well as a code, so its lab draws no manifold grid.
-      note.textContent =
-        kind === "cvae"
-          ? "Choose latent size 2 to watch the latent plane (the held-out digits' codes, given their labels) organise itself as the model trains."
-          : "Choose latent size 2 to watch the latent plane and the decoded manifold organise themselves as the model trains.";
-      latent.replaceChildren(note);
+      latent.replaceChildren(
+        caption(
+          kind === "cvae"
+            ? "Choose latent size 2 to watch the latent plane (the held-out digits' codes, given their labels) organise itself as the model trains."
+            : "Choose latent size 2 to watch the latent plane and the decoded manifold organise themselves as the model trains."
+        )
+      );
       return;
     }
     const row = document.createElement("div");
     row.className = "lab-latent-row";
     const width = Math.min(340, latent.clientWidth || 340);
+    const count = p.latent.means.length / 2;
     row.append(LabLatentPlane(p.latent.means, p.latent.labels, {width, step: at, extent: MANIFOLD.extent}));
-    if (p.manifold) row.append(ManifoldGrid(p.manifold.images, {n: p.manifold.n, extent: p.manifold.extent, step: at}));
-    const caption = document.createElement("p");
-    caption.className = "lab-status";
-    caption.textContent = p.manifold
-      ? `The scatter: where the encoder puts ${HELD_OUT} held-out digits (q's means), coloured by digit. The grid: what the decoder draws at ${p.manifold.n} × ${p.manifold.n} points of the dashed square, z₂ upwards. Both redraw as the model trains.`
-      : `Where the encoder puts ${HELD_OUT} held-out digits (q's means, given their labels), coloured by digit: with the label given, z only needs the style.`;
-    latent.replaceChildren(row, caption);
+    if (p.manifold) row.append(ManifoldGrid(p.manifold.images, {n: p.manifold.n, extent: p.manifold.extent, step: at, side: imageShape[0], channels: imageShape[2], ink}));
+    latent.replaceChildren(
+      row,
+      caption(
+        p.manifold
+          ? `The scatter: where the encoder puts ${count} held-out ${noun} (q's means)${p.latent.labels ? `, coloured by ${kind === "cvae" || noun === "digits" ? "digit" : "kind"}` : ""}. The grid: what the decoder draws at ${p.manifold.n} × ${p.manifold.n} points of the dashed square, z₂ upwards. Both redraw as the model trains.`
+          : `Where the encoder puts ${count} held-out digits (q's means, given their labels), coloured by digit: with the label given, z only needs the style.`
+      )
+    );
   }
 
   function onEvent(event: TrainingEvent) {
@@ -379,8 +504,11 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
         return;
       case "model":
         description = event.description;
+        labState.config = event.config;
+        labState.evaluations = [];
         history.clear();
         heldOut.clear();
+        compared.clear();
         examplesPerSecond = 0;
         chart.replaceChildren(LossChart([]));
         updateStatus();
@@ -389,24 +517,50 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
         const p = event.progress;
         history.push(...p.records);
         if (p.examplesPerSecond > 0 && p.records.length > 0) examplesPerSecond = examplesPerSecond ? 0.7 * examplesPerSecond + 0.3 * p.examplesPerSecond : p.examplesPerSecond;
+        const before = state;
         if (state !== "loading" || p.state === "running") state = p.state === "done" ? "done" : p.state;
         currentStep = p.step;
         if (p.divergence) setMessage(`${p.divergence.message} Training is paused: choose a smaller learning rate and press play.`);
         if (p.records.length > 0) drawChart();
         updateStatus();
+        if (before !== state) changed();
         return;
       }
       case "snapshot": {
-        if (Number.isFinite(event.score.negElbo) && event.step > 0) heldOut.push({step: event.step, negElbo: event.score.negElbo, kl: event.score.kl});
-        drawScore({...event.score, step: event.step});
+        if (!evaluateEvery && Number.isFinite(event.score.negElbo) && event.step > 0) heldOut.push({step: event.step, negElbo: event.score.negElbo, kl: event.score.kl});
+        drawScore({...event.score, step: event.step}, event.compareScore);
         drawPictures(event);
         drawChart();
         root.dataset.ready = "true";
+        labState.snapshot = event;
+        changed();
+        return;
+      }
+      case "evaluation": {
+        labState.evaluations.push(event);
+        if (Number.isFinite(event.heldOut)) heldOut.push({step: event.step, negElbo: event.heldOut, kl: NaN});
+        if (event.compare !== undefined && Number.isFinite(event.compare)) compared.push({step: event.step, negElbo: event.compare});
+        if (event.stopped) {
+          const {patience, restoredStep} = event.stopped;
+          setMessage(
+            `Early stopping: the held-out −ELBO has not improved on its best for ${patience} scores in a row, so training paused and went back to the weights of step ${restoredStep} ` +
+              `(held-out −ELBO ${event.best.toFixed(1)} nats). Press play to go on anyway.`
+          );
+          root.dataset.stoppedAt = String(event.step);
+        }
+        drawChart();
+        changed();
+        return;
+      }
+      case "decoded": {
+        decoding.get(event.id)?.resolve(event.images);
+        decoding.delete(event.id);
         return;
       }
       case "saved": {
         const where = saving.get(event.id);
         saving.delete(event.id);
+        if (typeof where === "function") return where(event.artifacts);
         if (where === "file") {
           for (const file of checkpointFiles(event.artifacts, `vae-explorables-${kind}`)) download(file.name, file.bytes, file.name.endsWith(".json") ? "application/json" : "application/octet-stream");
           setMessage("Saved: your browser downloaded the checkpoint's two files.");
@@ -424,6 +578,11 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
         setMessage(`Loaded ${event.what}: ${event.description}. Press play to keep training it.`);
         return;
       case "failed":
+        if (event.id !== undefined && decoding.has(event.id)) {
+          decoding.get(event.id)?.reject(new Error(event.message));
+          decoding.delete(event.id);
+          return;
+        }
         if (event.command === "data") {
           dataRequested = false;
           playWhenLoaded = false;
@@ -438,6 +597,11 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
 
   function start() {
     setMessage("");
+    if (supplied) {
+      if (!train) return setMessage(`Bring some ${noun} first: there is nothing to train on yet.`);
+      send({type: "play"});
+      return;
+    }
     if (!dataRequested) {
       dataRequested = true;
       playWhenLoaded = true;
@@ -453,7 +617,9 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
 
   function stepOnce() {
     setMessage("");
-    if (!dataRequested) {
+    if (supplied) {
+      if (!train) return setMessage(`Bring some ${noun} first: there is nothing to train on yet.`);
+    } else if (!dataRequested) {
       dataRequested = true;
       state = "loading";
       progressBar.hidden = false;
@@ -469,6 +635,8 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
     send({type: "save", id, metadata: {from: "the training lab"}});
   }
 
+  const requirement = () => ({kind, imageShape, ...(supplied ? {noun} : {})});
+
   async function load(read: () => Promise<tf.io.ModelArtifacts> | tf.io.ModelArtifacts, what: string) {
     let artifacts: tf.io.ModelArtifacts;
     try {
@@ -478,8 +646,56 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
       return;
     }
     const transfer = artifacts.weightData instanceof ArrayBuffer ? [artifacts.weightData] : [];
-    send({type: "load", id: nextId++, artifacts, what, require: {kind, imageShape: [28, 28, 1]}}, transfer);
+    send({type: "load", id: nextId++, artifacts, what, require: requirement()}, transfer);
   }
+
+  /** The picture settings the session draws with. */
+  const pictureSpec = () => ({
+    reconstruct: Math.min(10, test.count),
+    samplesPerDigit: kind === "cvae" ? 2 : 0,
+    manifold: MANIFOLD,
+    everyMs: 700,
+    ...(supplied ? {samples, means: true, reconstructCompare: compare ? Math.min(10, compare.count) : 0} : {})
+  });
+
+  function sendData(data: SuppliedData) {
+    send({type: "test", test: data.test, heldOut: data.test.count, compare: data.compare, pictures: pictureSpec()});
+    send({type: "dataset", train: data.train});
+    send({type: "configure", setup: setup()});
+    if (data.artifacts) {
+      const copy = {...data.artifacts, weightData: data.artifacts.weightData instanceof ArrayBuffer ? data.artifacts.weightData.slice(0) : data.artifacts.weightData};
+      send({type: "load", id: nextId++, artifacts: copy, what: data.what ?? "the saved model", require: requirement()});
+    }
+  }
+
+  root.setData = (data: SuppliedData) => {
+    if (!supplied) throw new Error("setData is for a lab made with supplied: true");
+    test = data.test;
+    compare = data.compare;
+    train = data.train;
+    imageShape = data.imageShape;
+    ink = data.ink ?? true;
+    labState.snapshot = null;
+    setMessage("");
+    if (connection) sendData(data);
+    else pendingData = data;
+  };
+
+  root.decode = (codes: Float32Array, count: number) =>
+    new Promise<Float32Array>((resolve, reject) => {
+      if (!connection) return reject(new Error("the training session has not started yet"));
+      const id = nextId++;
+      decoding.set(id, {resolve, reject});
+      send({type: "decode", id, codes: codes.slice(), count});
+    });
+
+  root.saveArtifacts = () =>
+    new Promise<tf.io.ModelArtifacts>((resolve, reject) => {
+      if (!connection) return reject(new Error("the training session has not started yet"));
+      const id = nextId++;
+      saving.set(id, resolve);
+      send({type: "save", id, metadata: {from: "chapter 11's lab"}});
+    });
 
   // ---- permalinks: each control's value is in the URL; links from before (option positions) still open
   for (const name of Object.keys(LINKS) as (keyof Specs)[]) {
@@ -487,6 +703,13 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
     const field = fields[name];
     const keys = field.choices.map(choiceKey);
     linked(field.input, key, legacy ? {legacy: {key: legacy.key, parse: legacyReader(legacy.order, keys)}} : {});
+  }
+  if (early) {
+    linked(early.input, "train-early-stop");
+    early.input.addEventListener("change", () => {
+      const patience = early.value();
+      send({type: "set", earlyStopping: patience > 0 ? {patience} : null});
+    });
   }
   for (const name of STRUCTURAL) {
     fields[name].input.addEventListener("change", () => {
@@ -506,11 +729,19 @@ export function TrainingLab({kind, backend, test, trainUrls, shipped, seed, smal
     root.dataset.thread = c.thread;
     where.textContent = c.reason;
     c.listen(onEvent);
-    c.send({type: "test", test, heldOut: HELD_OUT, pictures: {reconstruct: 10, samplesPerDigit: kind === "cvae" ? 2 : 0, manifold: MANIFOLD, everyMs: 700}});
-    c.send({type: "configure", setup: setup()});
+    if (supplied) {
+      if (pendingData) sendData(pendingData);
+      pendingData = null;
+    } else {
+      c.send({type: "test", test, heldOut: HELD_OUT, pictures: pictureSpec()});
+      c.send({type: "configure", setup: setup()});
+    }
     state = "idle";
     updateStatus();
-    void invalidation?.then(() => c.close());
+    void invalidation?.then(() => {
+      for (const {reject} of decoding.values()) reject(new Error("the lab was closed"));
+      c.close();
+    });
   });
   return root;
 }

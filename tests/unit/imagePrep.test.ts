@@ -77,6 +77,7 @@ describe("imagePrep", () => {
     expect(summarizeRefusals([])).toBe("none refused");
     expect(summarizeRefusals([r("a.txt", "not-an-image"), r("b.png", "not-an-image"), r("dot.png", "too-small")])).toBe("3 refused: 2 not images (a.txt, b.png), 1 too small (dot.png)");
     expect(summarizeRefusals(["1", "2", "3", "4", "5"].map((n) => r(`${n}.png`, "too-many")), 2)).toBe("5 refused: 5 over the limit (1.png, 2.png, and 3 more)");
+    expect(summarizeRefusals(Array.from({length: 3000}, (_, i) => r(`${i}.png`, "too-many")), 1)).toBe("3,000 refused: 3,000 over the limit (0.png, and 2,999 more)");
   });
 
   it("resizeArea(pixels, 4, 4, 1, 2, 2) averages each 2×2 block; 3×3 → 2×2 weighs the shared pixels by area", () => {
