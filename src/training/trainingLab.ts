@@ -403,15 +403,13 @@ export function TrainingLab(options: TrainingLabOptions): TrainingLabElement {
       value("test-reconstruction-loss", Number.isFinite(shownReconstruction) ? shownReconstruction : s.reconstructionLoss),
       " + KL ",
       value("test-kl", s.kl),
-      " nats; active units (Cov",
-      Object.assign(document.createElement("sub"), {textContent: "x"}),
-      " E",
-      Object.assign(document.createElement("sub"), {textContent: "q"}),
-      "[z",
-      Object.assign(document.createElement("sub"), {textContent: "u"}),
-      "] > 0.01): ",
+      " nats; active units (variance over digits of the unit's mean μ",
+      Object.assign(document.createElement("sub"), {textContent: "j"}),
+      " above 0.01): ",
       value("active-units", s.activeUnits, 0),
-      ` of ${latentDim}.`
+      ` of ${latentDim}`,
+      // An untrained encoder's random weights already give each unit a mean that varies from digit to digit.
+      s.step === 0 ? " (before training, random weights already make the means vary)." : "."
     );
     if (c) score.append(` On the ${c.count} training ${noun}, scored the same way: −ELBO `, value("train-neg-elbo", c.negElbo), " nats.");
   }

@@ -55,6 +55,20 @@ describe("chapters in a real browser", () => {
     await page.close();
   });
 
+  it("chapter 2: the × decodes are numbered, and both scatters number their × marks 1 to 20 to match", async () => {
+    const {page} = await site().visit("/chapters/02-autoencoders");
+    await expect.poll(() => page.getByRole("img", {name: /codes far from every test digit's code, draw 1, numbered 1 to 20/}).count()).toBe(1);
+    const numbers = (label: RegExp) =>
+      page.getByRole("img", {name: label}).first().evaluate((svg) => [...svg.querySelectorAll("text")].map((t) => t.textContent ?? "").filter((t) => /^\d+$/.test(t)));
+    const wanted = Array.from({length: 20}, (_, i) => String(i + 1));
+    // The latent scatter's axes have numeric ticks too: every × number must be there.
+    const scatter = await numbers(/The autoencoder's 2-D codes/);
+    for (const n of wanted) expect(scatter).toContain(n);
+    const distances = await numbers(/For each decoded code of the autoencoder/);
+    for (const n of wanted) expect(distances).toContain(n);
+    await page.close();
+  });
+
   it("chapter 3: naive Monte Carlo falls further short of log p(x) in 784 dimensions than in 2", async () => {
     const {page} = await site().visit("/chapters/03-latent-variable-models");
     await setInput(page, "dimension of x", 2);
@@ -164,6 +178,29 @@ describe("chapters in a real browser", () => {
     await setInput(page, "σ", 0.2);
     expect(await number(page, "score-std")).toBeGreaterThan(score);
     expect(await number(page, "reparam-std")).toBeLessThan(reparam);
+    await page.close();
+  });
+
+  it("chapter 7: the sentence under the logit table names the table's first row more than a nat off, and a scan break no later than it", async () => {
+    const {page} = await site().visit("/chapters/07-training");
+    const table = page.locator("table:has(th:text('logit l'))");
+    await expect.poll(() => table.locator("tbody tr").count()).toBeGreaterThan(5);
+    const parse = (t: string) => (t === "−∞" ? -Infinity : Number(t.replace("−", "-")));
+    const rows = (await table.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")))).map(
+      (cells) => ({l: Number(cells[0]), exact: parse(cells[1]), naive: parse(cells[2])})
+    );
+    // The exact column is −softplus(l), recomputed here.
+    for (const r of rows) expect(r.exact).toBeCloseTo(-(Math.max(r.l, 0) + Math.log1p(Math.exp(-Math.abs(r.l)))), 3);
+    const first = rows.find((r) => !(Math.abs(r.naive - r.exact) <= 1));
+    expect(first, "some row of the table is more than a nat off").toBeDefined();
+    expect(await number(page, "naive-first-row")).toBe(first?.l);
+    // The scan covers the table's rows from 0 to 40, so its first break is at or before the first row that
+    // is off; a row past the break that is back within a nat must be named in the sentence.
+    const scan = await number(page, "naive-first-scan");
+    expect(scan).toBeLessThanOrEqual(first?.l ?? Infinity);
+    const backIn = rows.filter((r) => r.l > scan && r.l <= 40 && Math.abs(r.naive - r.exact) <= 1);
+    const text = (await page.locator("p:has([data-value='naive-first-scan'])").textContent()) ?? "";
+    if (backIn.length) expect(text).toContain(`such as l = ${backIn[0].l} in the table`);
     await page.close();
   });
 

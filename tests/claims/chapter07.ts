@@ -183,6 +183,29 @@ export const claims = [
     // The recount distinguished something: a unit on each side of the threshold at least once.
     expect(sawActive && sawInactive).toBe(true);
   }),
+  claim(page, "Before training (step 0) the lab's default model counts every unit as active", async () => {
+    // The lab's default untrained (784-256-8 MLP; 784-128-2 on a small screen), for the page's default
+    // seed and four others: each unit's variance over 500 binarized test digits of its mean, recounted
+    // by hand, is above 0.01.
+    await chooseBackend({prefer: "cpu"});
+    const before = tf.memory().numTensors;
+    const test = await loadMnist("test");
+    const n = 500;
+    const x = tf.tensor2d(binarize(test.images.subarray(0, n * 784), mulberry32(3)), [n, 784]);
+    for (const [hidden, units] of [[256, 8], [128, 2]]) for (let seed = 1; seed <= 5; seed++) {
+      const model = createModel(modelConfig({hiddenSizes: [hidden], latentDim: units, seed}));
+      const means = tf.tidy(() => model.encode(x).mean.arraySync() as number[][]);
+      for (let u = 0; u < units; u++) {
+        const column = means.map((row) => row[u]);
+        const mean = column.reduce((a, b) => a + b, 0) / n;
+        const variance = column.reduce((a, b) => a + (b - mean) ** 2, 0) / n;
+        expect(variance, `seed ${seed}, unit ${u}`).toBeGreaterThan(0.01);
+      }
+      model.dispose();
+    }
+    x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }),
   // The idea: the unit. The page writes 1/ln 2 ≈ 1.44 in math right after this phrase.
   claim(page, "every log-probability is in nats", () => {
     expect(1 / Math.LN2).toBeCloseTo(1.44, 2);

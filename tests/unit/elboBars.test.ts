@@ -37,6 +37,9 @@ describe("elboBars", () => {
       expect(klPrior.value).toBeGreaterThanOrEqual(0);
       expect(gap.value).toBeGreaterThanOrEqual(0);
       expect(new Set(identityBars(terms).map((b) => b.role)).size).toBe(4);
+      // Five colours: the reconstruction term is not drawn in log p(x)'s green.
+      expect(new Set(identityBars(terms).map((b) => b.color)).size).toBe(5);
+      expect(reconstruction.color).not.toBe(evidence.color);
     }
   });
 });
