@@ -85,9 +85,10 @@ export const claims = [
     expect(source).toMatch(/export async function measureDisentanglement\([^)]*\{bins = 20,/);
     expect(source).toMatch(/export function mutualInformationMatrix\([^)]*\{bins = 20\}/);
   }),
-  claim(page, "about 0.07 nats for a factor with sixteen values, twenty bins and two thousand images", () => {
+  claim(page, "about 0.07 nats for a factor with sixteen values, twenty bins and two thousand images, or 0.03 of the factor's entropy", () => {
     // Miller (1955): (A − 1)(B − 1)/(2N); checked against the plug-in estimate's mean for independent labels.
     expect((19 * 15) / (2 * 2000)).toBeCloseTo(0.07, 2);
+    expect((19 * 15) / (2 * 2000) / Math.log(16)).toBeCloseTo(0.03, 2);
     let state = 7;
     const uniform = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
     let sum = 0;
@@ -98,6 +99,7 @@ export const claims = [
       sum += miOfTable(table);
     }
     expect(Math.abs(sum / runs - 0.07)).toBeLessThan(0.01);
+    expect(Math.abs(sum / runs / Math.log(16) - 0.03)).toBeLessThan(0.005);
   }),
   claim(page, "units above 0.1 nats of KL", async () => {
     // 0.1 nats of KL picks the same units as Burda et al.'s activity test (the variance of the unit's
@@ -175,6 +177,17 @@ export const claims = [
   claim(page, "factor 1's best two units would both know 0.9 nats, a gap of 0; factor 2's best would be unit 2 (0.45) and its runner-up unit 1 or 3 (0.0), a gap of 0.45, so the MIG would be (0 + 0.45)/2 = 0.225", () => {
     expect(migOf([[0.9, 0], [0.1, 0.45], [0.9, 0]], [1, 1])).toBeCloseTo(0.225, 12);
   }),
+  claim(page, "Factor 1 is known exactly as well as before, yet its gap falls from 0.8 to 0: the gap punishes redundancy. (Factor 2's gap grows only because the copy lost unit 3's information about factor 2.)", () => {
+    const gaps = (mi: number[][]) => [0, 1].map((k) => {
+      const column = mi.map((row) => row[k]).sort((x, y) => y - x);
+      return column[0] - column[1];
+    });
+    const [before, after] = [gaps([[0.9, 0], [0.1, 0.45], [0.05, 0.4]]), gaps([[0.9, 0], [0.1, 0.45], [0.9, 0]])];
+    // factor 1's best unit knows 0.9 nats in both; its gap goes 0.8 → 0; factor 2's goes 0.05 → 0.45
+    expect(before[0]).toBeCloseTo(0.8, 12);
+    expect(after[0]).toBe(0);
+    expect(after[1]).toBeGreaterThan(before[1]);
+  }),
   // Exercise 3 names a 45° rotation; its answer has no number to check beyond the angle.
   claim(page, "Rotate every code by 45°", () => {
     // At 45° each rotated unit is (z₁ ± z₂)/√2: the two factors weigh the same in it.
@@ -182,6 +195,35 @@ export const claims = [
   }),
   claim(page, "the scale is tied to x in 90% of the shapes", () => {
     expect(CORRELATED).toBe(0.9);
+  }),
+  claim(page, "in the correlated test set (the same 2,000 shapes for every reader), x and scale share 1.42 nats, 0.80 of the scale's 1.77 nats. In the gap for scale, the perfect scale unit is the best unit (1.77 nats) and the x unit is the runner-up (1.42 nats); the runner-up's information is subtracted, so even a perfectly disentangled model scores only about 1 − 0.80 = 0.20 on scale, where on independent factors it would score close to 1", () => {
+    // The page measures the correlated model on shapesSplit("test", {seed: 0, correlation}): 2,000 shapes, no reader seed.
+    const source = readFileSync(new URL("../../src/chapters/12-factors.md", import.meta.url), "utf-8");
+    expect(source).toContain('const testCorrelated = shapesSplit("test", {seed: 0, correlation: CORRELATED});');
+    /** A perfect unit for x and one for scale (each a copy of its factor's value), binned here into 20 bins; their MI with the scale from the table of counts. */
+    const exercise = (correlation: number) => {
+      const test = shapesSplit("test", {seed: 0, correlation});
+      expect(test.count).toBe(2000);
+      const [scale, x] = [Array.from(factorColumn(test, "scale")), Array.from(factorColumn(test, "x"))];
+      const miWithScale = (unit: number[]) => {
+        const [lo, hi] = [Math.min(...unit), Math.max(...unit)];
+        const table = Array.from({length: 20}, () => new Array(6).fill(0));
+        unit.forEach((v, n) => table[Math.min(19, Math.floor(((v - lo) / (hi - lo)) * 20))][scale[n]]++);
+        return miOfTable(table);
+      };
+      const counts = new Array(6).fill(0);
+      for (const s of scale) counts[s]++;
+      const entropy = counts.reduce((h, c) => (c > 0 ? h - (c / scale.length) * Math.log(c / scale.length) : h), 0);
+      const [scaleUnit, xUnit] = [miWithScale(scale.map((i) => FACTOR_VALUES.scale[i])), miWithScale(x.map((i) => FACTOR_VALUES.x[i]))];
+      return {entropy, scaleUnit, xUnit, gap: (scaleUnit - xUnit) / entropy};
+    };
+    const correlated = exercise(CORRELATED);
+    expect(correlated.entropy).toBeCloseTo(1.77, 2);
+    expect(correlated.scaleUnit).toBeCloseTo(correlated.entropy, 10);
+    expect(correlated.xUnit).toBeCloseTo(1.42, 2);
+    expect(correlated.xUnit / correlated.entropy).toBeCloseTo(0.8, 2);
+    expect(correlated.gap).toBeCloseTo(0.2, 2);
+    expect(exercise(0).gap).toBeGreaterThan(0.97);
   }),
   claim(page, "in the 90% of the images where the scale was set from x", () => {
     // Count over the correlated test set: the scale index equals the one x names in at least 90% (the
