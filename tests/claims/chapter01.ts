@@ -49,7 +49,11 @@ export const claims = [
     const test = await loadMnist("test");
     for (const i of [0, 150, 202, 350, 1_000_000, 7_839_999]) expect(test.images[i]).toBeCloseTo(bytes[i] / 255, 6);
     const source = await readFile("src/components/digitGrid.ts", "utf-8");
-    expect(source).toContain("255 * (1 - Math.min(1, Math.max(0, images[");
+    // A value clamped to [0, 1] is painted 255·(1 − v) when drawn as ink, the default; chapter 1 never asks for light.
+    expect(source).toContain("Math.min(1, Math.max(0, images[");
+    expect(source).toContain("Math.round(255 * (ink ? 1 - value : value))");
+    expect(source).toMatch(/ink = true\}: DigitGridOptions/);
+    expect(await readFile("src/chapters/01-generative-models.md", "utf-8")).not.toMatch(/ink: false/);
   }),
   // The math beside it: one nat is 1/ln 2 ≈ 1.443 bits.
   claim(page, "(One nat is", () => expect(1 / Math.LN2).toBeCloseTo(1.443, 3)),

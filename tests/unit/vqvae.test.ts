@@ -191,10 +191,12 @@ describe("VqVaeTrainer", () => {
     const model = createVqVae(tiny);
     const before = tf.memory().numTensors;
     const reports: VqVaeProgress[] = [];
-    const trainer = new VqVaeTrainer({model, data: quadrants(64, 3), batchSize: 16, epochs: 15, learningRate: 1e-2, seed: 1, readEvery: 4, deadWindow: 8, onProgress: (p) => reports.push(p)});
+    const trainer = new VqVaeTrainer({model, data: quadrants(64, 3), batchSize: 16, epochs: 30, learningRate: 1e-2, seed: 1, readEvery: 4, deadWindow: 8, onProgress: (p) => reports.push(p)});
     expect(await trainer.run()).toBe("done");
     const h = trainer.history;
-    expect(h).toHaveLength(60);
+    // 120 steps: this tiny model sits on a plateau near 43 nats for about 60 steps (with the corrected
+    // upsampling gradient) before the codes start to name the quadrants.
+    expect(h).toHaveLength(120);
     const first = h.slice(0, 4).reduce((s, r) => s + r.loss, 0) / 4;
     const last = h.slice(-4).reduce((s, r) => s + r.loss, 0) / 4;
     // From about 64·log 2 nats (every pixel a coin flip) towards the quadrant the codes name.
