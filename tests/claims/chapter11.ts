@@ -188,7 +188,7 @@ export const claims = [
     expect(last.train).toBeLessThan(best.train - 2);
     expect(last.heldOut - last.train).toBeGreaterThan(20);
   }),
-  claim(page, "the held-out images are redrawn more like training images than like themselves", async () => {
+  claim(page, "each held-out image's reconstruction ends up nearer, pixel by pixel, to some training image than to the image itself", async () => {
     const run = await pageRun(20);
     expect(run.redrawn).toHaveLength(4);
     for (const {own, nearestTraining} of run.redrawn) expect(nearestTraining).toBeLessThan(own);
