@@ -44,11 +44,16 @@ describe("chapter 11: your own data", () => {
   let page: Page;
   let saved = Buffer.alloc(0);
   let trainedStep = 0;
+  // Every request that could carry data away: any method but GET or HEAD, or any with a body, to any address.
+  const sending: string[] = [];
   const folder = mkdtempSync(join(tmpdir(), "vae-own-data-"));
 
   beforeAll(async () => {
     visit = await site().visit(PATH, {width: 1000});
     page = visit.page;
+    page.on("request", (request) => {
+      if (!["GET", "HEAD"].includes(request.method()) || request.postDataBuffer()) sending.push(`${request.method()} ${request.url()}`);
+    });
   });
   afterAll(async () => {
     await page?.close();
@@ -155,7 +160,10 @@ describe("chapter 11: your own data", () => {
     expect(await count(page)).toBe(20);
   });
 
-  it("ran with no console errors, no failed cells and no requests off the site", async () => {
+  it("ran with no console errors, no failed cells, no requests off the site, and sent nothing anywhere", async () => {
+    // "Nothing is uploaded": after reading files, training, keeping, saving and loading, no request
+    // with a body or another method than GET went out, to this site or any other.
+    expect(sending).toEqual([]);
     expect(await cellErrors(page)).toEqual([]);
     expect([...visit.consoleErrors, ...visit.pageErrors]).toEqual([]);
     expect(visit.foreignRequests).toEqual([]);

@@ -1,6 +1,18 @@
 import {readFile} from "node:fs/promises";
 import {expect} from "vitest";
-import {earlyStopping, exampleSketches, imagesToDataset, prepareImage, resizeArea, splitForTraining} from "../../lib/index.ts";
+import {
+  chooseBackend,
+  earlyStopping,
+  exampleSketches,
+  imagesToDataset,
+  parameterCount,
+  prepareImage,
+  resizeArea,
+  splitForTraining,
+  tf,
+  TrainingSession,
+  type TrainingEvent
+} from "../../lib/index.ts";
 import {encodeOwnData, decodeOwnData} from "../../lib/ownDataFile.ts";
 import {loadMnist} from "../../lib/node/mnistFiles.ts";
 import {claim} from "./claim.ts";
@@ -23,6 +35,84 @@ function exampleSplit(count: number, copies = 0) {
   return splitForTraining(set, {side: 28, fraction: 0.2, seed: 7, copies});
 }
 
+interface Run {
+  evaluations: {step: number; heldOut: number; train: number}[];
+  stoppedAt: number | null;
+  restoredStep: number | null;
+  /** For each held-out image: squared distance of its reconstruction to itself, and to the nearest training image. */
+  redrawn: {own: number; nearestTraining: number}[];
+}
+
+/**
+ * The page's lab as the page sets it up at seed 1 (its default): the example sketches prepared at 28
+ * grey pixels, a fifth held out with seeded(1, 11) = 11, shifted copies of the training images only,
+ * the small MLP (784-128-2), Bernoulli, batches of 32, Adam at 1e-3, scored every 50 steps at an
+ * epoch's end, early stopping after 5 scores; run in the training session (the worker's code) in Node.
+ */
+const runs = new Map<string, Promise<Run>>();
+function pageRun(count: number, {copies = 4, maxSteps = 20_000, patience = 5}: {copies?: number; maxSteps?: number; patience?: number | null} = {}): Promise<Run> {
+  const key = `${count}/${copies}/${maxSteps}/${patience}`;
+  if (!runs.has(key)) {
+    runs.set(
+      key,
+      (async () => {
+        const choice = await chooseBackend({prefer: "wasm"});
+        if (choice.backend !== "wasm") throw new Error(`could not start the wasm backend: ${choice.reason}`);
+        const {images} = exampleSketches({count, seed: 1});
+        const set = imagesToDataset(images.map((image) => prepareImage(image, {side: 28})));
+        const split = splitForTraining(set, {side: 28, fraction: 0.2, seed: 11, copies, maxShift: 2});
+        const run: Run = {evaluations: [], stoppedAt: null, restoredStep: null, redrawn: []};
+        let finish = () => {};
+        const finished = new Promise<void>((resolve) => (finish = resolve));
+        const session: TrainingSession = new TrainingSession((event: TrainingEvent) => {
+          if (event.type === "evaluation") {
+            run.evaluations.push({step: event.step, heldOut: event.heldOut, train: event.compare ?? NaN});
+            if (event.stopped) [run.stoppedAt, run.restoredStep] = [event.step, event.stopped.restoredStep];
+          }
+          if (event.type === "progress") {
+            if (["paused", "done"].includes(event.progress.state)) finish();
+            else if (event.progress.step >= maxSteps && event.progress.state === "running") void session.handle({type: "pause"});
+          }
+        });
+        await session.handle({type: "test", test: split.heldOut, heldOut: split.heldOut.count, compare: split.trainPlain, pictures: {reconstruct: 1, everyMs: 1e9}});
+        await session.handle({type: "dataset", train: split.train});
+        await session.handle({
+          type: "configure",
+          setup: {
+            config: {kind: "vae", arch: "mlp", imageShape: [28, 28, 1], hiddenSizes: [128], latentDim: 2, likelihood: {kind: "bernoulli"}, seed: 1},
+            batchSize: 32,
+            learningRate: 1e-3,
+            beta: 1,
+            seed: 1,
+            epochs: 1_000_000,
+            evaluateEvery: 50,
+            earlyStopping: patience ? {patience} : null
+          }
+        });
+        await session.handle({type: "play"});
+        await finished;
+        // Each held-out image's reconstruction (decoder mean at the encoder mean), compared by hand with
+        // the image itself and with every training image.
+        const model = (session as unknown as {model: {encode(x: tf.Tensor): {mean: tf.Tensor2D}; decodeMean(z: tf.Tensor2D): tf.Tensor2D}}).model;
+        const rec = tf.tidy(() => model.decodeMean(model.encode(tf.tensor2d(split.heldOut.images, [split.heldOut.count, 784])).mean)).dataSync();
+        const distance = (a: ArrayLike<number>, at: number, b: ArrayLike<number>, bt: number) => {
+          let d = 0;
+          for (let p = 0; p < 784; p++) d += (a[at + p] - b[bt + p]) ** 2;
+          return d;
+        };
+        for (let h = 0; h < split.heldOut.count; h++) {
+          let nearestTraining = Infinity;
+          for (let t = 0; t < split.trainPlain.count; t++) nearestTraining = Math.min(nearestTraining, distance(rec, h * 784, split.trainPlain.images, t * 784));
+          run.redrawn.push({own: distance(rec, h * 784, split.heldOut.images, h * 784), nearestTraining});
+        }
+        await session.handle({type: "dispose"} as never);
+        return run;
+      })()
+    );
+  }
+  return runs.get(key)!;
+}
+
 export const claims = [
   // ---- Preparation
   claim(page, "pixels of four numbers from 0 to 255: red, green, blue and opacity (alpha)", async () => {
@@ -32,7 +122,7 @@ export const claims = [
     expect(reader).toContain("channels: 4, data}");
     expect(Array.from(new Uint8ClampedArray([-4, 300]))).toEqual([0, 255]);
   }),
-  claim(page, "a line one pixel wide in an image 280 pixels across becomes a grey of 0.1 at 28 pixels", () => {
+  claim(page, "area averaging alone turns a line one pixel wide in an image 280 pixels across into a grey of 0.1 at 28 pixels", () => {
     const n = 280;
     const image = new Float32Array(n * n);
     for (let y = 0; y < n; y++) image[y * n + 137] = 1; // a vertical line, column 137
@@ -76,11 +166,45 @@ export const claims = [
     const split = exampleSplit(20);
     expect([split.trainPlain.count, split.heldOut.count]).toEqual([16, 4]);
   }),
-  claim(page, "can make those 16 likely one by one", () => {
-    // About 200,000 weights (the small model at 28 pixels: 784-128-2-128-784) for 16 images: thousands each.
+  claim(page, "can make those 16 likely one by one", async () => {
+    // The page computes the weights per image from parameterCount of the lab's small model; by hand,
+    // 784-128-(2 means, 2 log-variances) and 2-128-784 (Bernoulli logits) is 202,516 weights.
     const weights = 784 * 128 + 128 + 128 * 4 + 4 + 2 * 128 + 128 + 128 * 784 + 784;
-    expect(weights / 16).toBeGreaterThan(1000);
+    expect(parameterCount({kind: "vae", arch: "mlp", imageShape: [28, 28, 1], hiddenSizes: [128], latentDim: 2, likelihood: {kind: "bernoulli"}, seed: 1})).toBe(weights);
+    expect(await readFile("src/training/trainingLab.ts", "utf-8")).toContain("mlp: {small: [128],");
     expect(exampleSplit(20).trainPlain.count).toBe(16);
+  }),
+  claim(page, "the training images' −ELBO goes on falling while the held-out one stops falling and then wobbles or rises", async () => {
+    const source = await readFile("src/chapters/11-your-own-data.md", "utf-8");
+    expect(source).toContain('Inputs.select([0, 4, 8], {value: 4, label: "Shifted copies');
+    expect(source).toContain("seed: seeded(pageSeed, 11), copies, maxShift: 2");
+    const run = await pageRun(20);
+    expect(run.stoppedAt).not.toBeNull();
+    const best = run.evaluations.find((e) => e.step === run.restoredStep)!;
+    const last = run.evaluations.at(-1)!;
+    // After the held-out −ELBO's lowest score, five more scores came without a lower one ...
+    expect(run.evaluations.filter((e) => e.step > best.step).every((e) => e.heldOut >= best.heldOut)).toBe(true);
+    // ... while the training images' −ELBO went on down, and stands well below the held-out one.
+    expect(last.train).toBeLessThan(best.train - 2);
+    expect(last.heldOut - last.train).toBeGreaterThan(20);
+  }),
+  claim(page, "each held-out image's reconstruction ends up nearer, pixel by pixel, to some training image than to the image itself", async () => {
+    const run = await pageRun(20);
+    expect(run.redrawn).toHaveLength(4);
+    for (const {own, nearestTraining} of run.redrawn) expect(nearestTraining).toBeLessThan(own);
+  }),
+  claim(page, "far too few to learn each one, and the two scores stay close for much longer", async () => {
+    const small = await pageRun(20);
+    const steps = small.stoppedAt!;
+    const large = await pageRun(2000, {maxSteps: steps, patience: null});
+    const gap = (run: Run, step: number) => {
+      const e = [...run.evaluations].reverse().find((v) => v.step <= step)!;
+      return e.heldOut - e.train;
+    };
+    // At the step where the 20-sketch run stopped, the 2,000-sketch run's gap is a small fraction of it.
+    expect(large.evaluations.at(-1)!.step).toBeGreaterThanOrEqual(steps - 250);
+    expect(gap(large, steps)).toBeLessThan(gap(small, steps) / 4);
+    expect(Math.abs(gap(large, steps))).toBeLessThan(10);
   }),
   claim(page, "With 2,000 sketches (1,600 trained on, 400 held out)", () => {
     const split = exampleSplit(2000);
@@ -138,6 +262,12 @@ export const claims = [
     expect(row.reduce((s, v) => s + v) / 6).toBe(0.5);
     expect(hand.reduce((s, v) => s + v) / 4).toBeCloseTo(0.5, 12);
   }),
+  claim(page, "(Take the image to be 28 × 28 already, so resizing leaves it alone.)", () => {
+    const image = rgbImage(28, 28, [255, 255, 255], [255, 165, 0]);
+    const plain = prepareImage(image, {side: 28, invert: false}).pixels;
+    expect(plain[14 * 28 + 14]).toBeCloseTo(0.299 + (0.587 * 165) / 255, 5);
+    expect(plain[0]).toBeCloseTo(1, 5);
+  }),
   claim(page, "An orange pixel, (255, 165, 0), on an image whose border is white", () => {
     const g = 0.299 + (0.587 * 165) / 255;
     expect(g).toBeCloseTo(0.679, 3);
@@ -188,6 +318,18 @@ export const claims = [
     expect(sd).toBeGreaterThan(35);
     expect(sd).toBeLessThan(37);
     expect(sd / 2).toBeCloseTo(18, 0);
+  }),
+  claim(page, "the average over new images of this kind could as well be 200 or 250", () => {
+    // Both within two standard errors (2 × 18.2) of the four images' average, 228.
+    const v = [190, 250, 205, 267];
+    const sd = Math.sqrt(v.reduce((s, x) => s + (x - 228) ** 2, 0) / 3);
+    for (const guess of [200, 250]) expect(Math.abs(guess - 228)).toBeLessThan((2 * sd) / Math.sqrt(4));
+  }),
+  claim(page, "Four hundred held-out images with the same spread would bring the standard error ten times lower, to about 2", () => {
+    const v = [190, 250, 205, 267];
+    const sd = Math.sqrt(v.reduce((s, x) => s + (x - 228) ** 2, 0) / 3);
+    expect(sd / Math.sqrt(4) / (sd / Math.sqrt(400))).toBe(10);
+    expect(Math.round(sd / Math.sqrt(400))).toBe(2);
   }),
   claim(page, "standard deviation of about 36 nats", () => {
     const v = [190, 250, 205, 267];
