@@ -29,8 +29,10 @@ export const claims = [
     expect(readFileSync(join(import.meta.dirname, "../../src/data/mnist-[part].bin.ts"), "utf8")).toContain("[Number(match[4]) * 10_000, 10_000]");
   }),
 
-  claim(page, "measured on the 10,000 test digits' code grids", () => {
+  claim(page, "fitted to the code grids of the 60,000 training digits and scored on the 10,000 test digits' code grids", () => {
     const priors = data("references/vqvae-priors.json");
+    expect(priors.protocol).toContain("Code grids of the 60,000 training digits (binarized once, seed 1) fit the priors");
+    expect(priors.protocol).toContain("independent: one histogram per position (add-one smoothing)");
     expect(priors.protocol).toContain("the 10,000 test digits (binarized once, seed 0) are scored");
     // Per grid = per position × 49, the test digits' mean: consistent with the table's two columns.
     for (const name of ["uniform", "pooled", "independent", "autoregressive"]) {
