@@ -58,6 +58,12 @@ export function VqVaeLab({loadData, preview, codebookSize, commitment, seed, dea
   let dead: number[] = [];
   let updates = 0;
 
+  const drawHistogram = () => {
+    const room = histogram.clientWidth > 0 ? Math.min(width, histogram.clientWidth) : width;
+    histogram.replaceChildren(UsageHistogram(usage, dead, {width: room, label: `How often each of the ${codebookSize} codes was chosen in the last ${deadWindow} batches; ${dead.length} dead codes marked in red`}));
+    histogram.dataset.updates = String(updates);
+  };
+
   const show = () => {
     status.innerHTML = "";
     const part = (text: string, name: string, value: string) => {
@@ -71,9 +77,7 @@ export function VqVaeLab({loadData, preview, codebookSize, commitment, seed, dea
     part(" nats · codes used in the last batch ", "vq-codes-used", String(last.codesUsed));
     part(` of ${codebookSize} · dead codes `, "vq-dead", String(dead.length));
     part(" · re-seeded so far ", "vq-reseeded", String(last.reseeded));
-    const room = histogram.clientWidth > 0 ? Math.min(width, histogram.clientWidth) : width;
-    histogram.replaceChildren(UsageHistogram(usage, dead, {width: room, label: `How often each of the ${codebookSize} codes was chosen in the last ${deadWindow} batches; ${dead.length} dead codes marked in red`}));
-    histogram.dataset.updates = String(updates);
+    drawHistogram();
     const recon = tf.tidy(() => model.reconstruct(tf.tensor2d(preview, [preview.length / 784, 784])).dataSync() as Float32Array);
     const both = new Float32Array(preview.length * 2);
     both.set(preview);
@@ -131,6 +135,11 @@ export function VqVaeLab({loadData, preview, codebookSize, commitment, seed, dea
   };
 
   show();
+  // The first drawing happened before the lab was on the page (no width to measure): once it is, redraw
+  // the histogram at the column's width if that is narrower (a phone), so its labels are not shrunk.
+  requestAnimationFrame(() => {
+    if (!disposed && histogram.clientWidth > 0 && histogram.clientWidth < width) drawHistogram();
+  });
   invalidation?.then(() => {
     disposed = true;
     trainer?.stop();
