@@ -1,10 +1,11 @@
 // Chapter 13's VQ-VAE lab: a small VQ-VAE trained in the page (lib/vqvaeTrainer.ts), with the codebook's
 // usage histogram, its dead codes, re-seeding, and reconstructions of a few test digits as it learns.
 // Runs on the page's tfjs backend in short bursts between frames; the reader starts and pauses it.
-import * as Plot from "@observablehq/plot";
 import {createVqVae, tf, vqvaeConfig, VqVaeTrainer, type Dataset, type VqVaeProgress} from "../lib/index.js";
 import {DigitGrid} from "./digitGrid.js";
-import {ROLE_COLORS} from "./roles.js";
+import {UsageHistogram} from "./usageHistogram.js";
+
+export {UsageHistogram};
 
 export interface VqVaeLabOptions {
   /** Training digits, fetched the first time the reader presses Train. */
@@ -22,26 +23,6 @@ export interface VqVaeLabOptions {
   width?: number;
   /** Resolves when the page drops the lab (Framework's `invalidation`): training stops, tensors are freed. */
   invalidation?: Promise<unknown>;
-}
-
-/** The usage histogram: one bar per code, its count over the last window of batches; dead codes in red along the axis. */
-export function UsageHistogram(usage: readonly number[], dead: readonly number[], {width = 640, label = "codebook usage"} = {}): Element {
-  const deadSet = new Set(dead);
-  const bars = usage.map((count, k) => ({k, count, dead: deadSet.has(k)}));
-  const top = Math.max(1, ...usage);
-  return Plot.plot({
-    width: Math.min(width, 720),
-    height: 180,
-    marginLeft: 60,
-    ariaLabel: label,
-    x: {label: "code k", domain: [0, usage.length]},
-    y: {label: "times chosen", grid: true, domain: [-top * 0.08, top]},
-    marks: [
-      Plot.rectY(bars, {x1: "k", x2: (d) => d.k + 0.9, y: "count", fill: ROLE_COLORS.q}),
-      Plot.rectY(bars.filter((d) => d.dead), {x1: "k", x2: (d) => d.k + 0.9, y1: 0, y2: -top * 0.08, fill: ROLE_COLORS.contrast}),
-      Plot.ruleY([0])
-    ]
-  });
 }
 
 export function VqVaeLab({loadData, preview, codebookSize, commitment, seed, deadWindow = 20, batchSize = 32, width = 640, invalidation}: VqVaeLabOptions): HTMLElement {
@@ -77,6 +58,12 @@ export function VqVaeLab({loadData, preview, codebookSize, commitment, seed, dea
   let dead: number[] = [];
   let updates = 0;
 
+  const drawHistogram = () => {
+    const room = histogram.clientWidth > 0 ? Math.min(width, histogram.clientWidth) : width;
+    histogram.replaceChildren(UsageHistogram(usage, dead, {width: room, label: `How often each of the ${codebookSize} codes was chosen in the last ${deadWindow} batches; ${dead.length} dead codes marked in red`}));
+    histogram.dataset.updates = String(updates);
+  };
+
   const show = () => {
     status.innerHTML = "";
     const part = (text: string, name: string, value: string) => {
@@ -90,9 +77,7 @@ export function VqVaeLab({loadData, preview, codebookSize, commitment, seed, dea
     part(" nats · codes used in the last batch ", "vq-codes-used", String(last.codesUsed));
     part(` of ${codebookSize} · dead codes `, "vq-dead", String(dead.length));
     part(" · re-seeded so far ", "vq-reseeded", String(last.reseeded));
-    const room = histogram.clientWidth > 0 ? Math.min(width, histogram.clientWidth) : width;
-    histogram.replaceChildren(UsageHistogram(usage, dead, {width: room, label: `How often each of the ${codebookSize} codes was chosen in the last ${deadWindow} batches; ${dead.length} dead codes marked in red`}));
-    histogram.dataset.updates = String(updates);
+    drawHistogram();
     const recon = tf.tidy(() => model.reconstruct(tf.tensor2d(preview, [preview.length / 784, 784])).dataSync() as Float32Array);
     const both = new Float32Array(preview.length * 2);
     both.set(preview);
@@ -150,6 +135,11 @@ export function VqVaeLab({loadData, preview, codebookSize, commitment, seed, dea
   };
 
   show();
+  // The first drawing happened before the lab was on the page (no width to measure): once it is, redraw
+  // the histogram at the column's width if that is narrower (a phone), so its labels are not shrunk.
+  requestAnimationFrame(() => {
+    if (!disposed && histogram.clientWidth > 0 && histogram.clientWidth < width) drawHistogram();
+  });
   invalidation?.then(() => {
     disposed = true;
     trainer?.stop();

@@ -12,6 +12,7 @@ const source = () => chapterSource("13-vaes-today.md");
 const metadata = (dir: string) => data(join(dir, "model.json")).userDefinedMetadata.metadata;
 const topology = (dir: string) => data(join(dir, "model.json")).modelTopology.config;
 const latent = () => data("references/latent-autoencoder.json");
+const ldm = () => data("references/latent-diffusion.json");
 
 export const claims = [
   claim(page, "pixels (4 times smaller each way)", () => {
@@ -28,8 +29,10 @@ export const claims = [
     expect(readFileSync(join(import.meta.dirname, "../../src/data/mnist-[part].bin.ts"), "utf8")).toContain("[Number(match[4]) * 10_000, 10_000]");
   }),
 
-  claim(page, "measured on the 10,000 test digits' code grids", () => {
+  claim(page, "fitted to the code grids of the 60,000 training digits and scored on the 10,000 test digits' code grids", () => {
     const priors = data("references/vqvae-priors.json");
+    expect(priors.protocol).toContain("Code grids of the 60,000 training digits (binarized once, seed 1) fit the priors");
+    expect(priors.protocol).toContain("independent: one histogram per position (add-one smoothing)");
     expect(priors.protocol).toContain("the 10,000 test digits (binarized once, seed 0) are scored");
     // Per grid = per position × 49, the test digits' mean: consistent with the table's two columns.
     for (const name of ["uniform", "pooled", "independent", "autoregressive"]) {
@@ -103,8 +106,9 @@ export const claims = [
     expect(config.latentDim).toBe(7 * 7);
     expect(config.codebookSize).toBe(128);
   }),
-  claim(page, "What would it be with K = 512?", () => expect(512).toBe(2 ** 9)),
-  claim(page, "N log K with N = 49 positions: 49 · ln 128 ≈ 237.7 nats for K = 128, and 49 · ln 512 ≈ 305.7 nats for K = 512", () => {
+  // The question's K = 512 is the solution's second case: 49 · 9 ln 2, because 512 = 2⁹.
+  claim(page, "What would it be with K = 512?", () => expect(source()).toMatch(/What would it be with K = 512\?[\s\S]*49 · ln 512 ≈ 305\.7 nats for K = 512/)),
+  claim(page, "M log K with M = 49 positions: 49 · ln 128 ≈ 237.7 nats for K = 128, and 49 · ln 512 ≈ 305.7 nats for K = 512", () => {
     // ln 128 = 7 ln 2, ln 512 = 9 ln 2; and npm run evaluate's KL for the shipped model.
     expect(49 * 7 * Math.LN2).toBeCloseTo(237.7, 1);
     expect(49 * 9 * Math.LN2).toBeCloseTo(305.7, 1);
@@ -113,7 +117,11 @@ export const claims = [
 
   // Exercise 2: the gradients through the straight-through estimator, by tfjs autodiff of the model's
   // own loss terms on a one-position, one-dimension quantizer, against the hand-derived 0.9 and 0.4.
-  claim(page, "commitment weight γ = 0.25, and the decoder's gradient", () => expect(source()).toContain("γ = 0.25, and the decoder's gradient")),
+  // γ = 0.25 is the paper's commitment weight, the shipped model's and the lab's default.
+  claim(page, "commitment weight γ = 0.25, and the decoder's gradient", () => {
+    expect(data("checkpoints/vqvae/metrics.json").commitment).toBe(0.25);
+    expect(source()).toContain('{step: 0.05, value: 0.25, label: "commitment γ"}');
+  }),
   claim(page, "adds 2γ(z_e − e_k) = 2 · 0.25 · (0.3 − 0.5) = −0.1, so z_e gets 1 − 0.1 = 0.9", async () => {
     const {zE, code} = await exerciseGradients();
     expect(zE).toBeCloseTo(0.9, 5);
@@ -123,13 +131,38 @@ export const claims = [
     const {code} = await exerciseGradients();
     expect(code).toBeCloseTo(0.4, 5);
   }),
-  claim(page, "(b) Raise β toward 1, so the KL pulls the codes toward", () => {
+  claim(page, "(b) Raise β toward 1, so the KL pulls the latents toward", () => {
     const [tiny, one] = latent().models;
     expect(one.test.latent.meanNormOfMeans).toBeLessThan(tiny.test.latent.meanNormOfMeans);
   }),
   claim(page, "the cost is the reconstruction, as the β = 1 model on this page shows", () => {
     const [tiny, one] = latent().models;
     expect(one.test.reconstructionLoss).toBeGreaterThan(tiny.test.reconstructionLoss + 20);
+  }),
+
+  // Perplexity's two ends, from its definition exp(−Σ p log p), by hand: K equal counts give K, one code 1.
+  claim(page, "if all were used equally, 1 if one code took every position", () => {
+    const perplexity = (counts: number[]) => {
+      const total = counts.reduce((a, b) => a + b, 0);
+      return Math.exp(-counts.reduce((h, c) => (c > 0 ? h + (c / total) * Math.log(c / total) : h), 0));
+    };
+    expect(perplexity(new Array(128).fill(7))).toBeCloseTo(128, 9);
+    expect(perplexity([0, 0, 5, 0])).toBe(1);
+    // And the shipped model's perplexity (npm run evaluate) is that of its counts.
+    const metrics = data("checkpoints/vqvae/metrics.json");
+    expect(metrics.perplexity).toBeCloseTo(perplexity(metrics.counts), 9);
+  }),
+
+  // Latent diffusion's published settings (data/references/latent-diffusion.json, from the paper and its configs).
+  claim(page, "(Stable Diffusion's autoencoder uses a factor of 8 and 4 channels)", () => {
+    const sd = ldm().stableDiffusionAutoencoder;
+    expect(2 ** (sd.chMult.length - 1)).toBe(8);
+    expect(sd.downsamplingFactor).toBe(8);
+    expect(sd.channels).toBe(4);
+  }),
+  claim(page, "the paper's KL-regularized autoencoders use about 10⁻⁶", () => {
+    expect(ldm().klAutoencoders.klWeight).toBe(1e-6);
+    expect(ldm().klAutoencoders.config).toContain("kl_weight: 0.000001");
   })
 ];
 
