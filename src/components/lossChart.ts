@@ -18,8 +18,8 @@ export interface LossChartOptions {
   heldOut?: readonly HeldOutPoint[];
   /** The training images' −ELBO scored the same way as the held-out ones (chapter 11), drawn as rings. */
   compare?: readonly {step: number; negElbo: number}[];
-  /** The legend's names for the held-out dots and the rings (default "−ELBO (held-out digits)"). */
-  names?: {heldOut?: string; compare?: string};
+  /** The legend's names for the held-out dots and the rings (default "−ELBO (held-out digits)"), and for the KL panel's held-out dots (default "KL (held-out digits)"). */
+  names?: {heldOut?: string; compare?: string; heldOutKl?: string};
 }
 
 export const LOSS_SERIES = {
@@ -87,9 +87,10 @@ export function LossCurves(history: readonly LossPoint[], {width = 640, heldOut 
  * KL(q ‖ p(z)) on its own axis (line) with the held-out KL (dots), so its early rise and fall can be
  * read; a legend of its own says which is which.
  */
-export function KlCurve(history: readonly LossPoint[], {width = 640, heldOut = []}: LossChartOptions = {}): SVGSVGElement | HTMLElement {
+export function KlCurve(history: readonly LossPoint[], {width = 640, heldOut = [], names = {}}: LossChartOptions = {}): SVGSVGElement | HTMLElement {
   const last = history[history.length - 1];
-  const domain = [LOSS_SERIES.kl, LOSS_SERIES.heldOutKl];
+  const heldOutName = names.heldOutKl ?? LOSS_SERIES.heldOutKl;
+  const domain = [LOSS_SERIES.kl, heldOutName];
   return Plot.plot({
     width,
     height: 130,
@@ -97,10 +98,10 @@ export function KlCurve(history: readonly LossPoint[], {width = 640, heldOut = [
     ariaLabel: `KL(q ‖ p(z)) over ${last.step} steps, now ${last.kl.toFixed(2)} nats per image`,
     x: stepAxis(history),
     y: {label: "KL (nats per image)", grid: true, zero: true},
-    color: {legend: true, domain, range: domain.map((d) => colors[d])},
+    color: {legend: true, domain, range: [colors[LOSS_SERIES.kl], colors[LOSS_SERIES.heldOutKl]]},
     marks: [
       Plot.line(history, {x: "step", y: "kl", stroke: () => LOSS_SERIES.kl}),
-      Plot.dot(heldOut, {x: "step", y: "kl", fill: () => LOSS_SERIES.heldOutKl, r: 3})
+      Plot.dot(heldOut, {x: "step", y: "kl", fill: () => heldOutName, r: 3})
     ]
   });
 }

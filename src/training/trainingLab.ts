@@ -367,7 +367,7 @@ export function TrainingLab(options: TrainingLabOptions): TrainingLabElement {
   }
 
   const schedule = renderQueue();
-  const chartNames = supplied ? {heldOut: `−ELBO (held-out ${noun})`, compare: `−ELBO (training ${noun}, scored alike)`} : {};
+  const chartNames = supplied ? {heldOut: `−ELBO (held-out ${noun})`, compare: `−ELBO (training ${noun}, scored alike)`, heldOutKl: `KL (held-out ${noun})`} : {};
   // The two panels are drawn as two jobs, so that neither task holds the page for long.
   function drawChart() {
     schedule("losses", () => {

@@ -58,6 +58,14 @@ describe("LossChart", () => {
     expect(node.children[0].textContent).not.toContain(LOSS_SERIES.heldOutKl);
   });
 
+  it("LossChart(history, {names: {heldOutKl}}) names the KL panel's dots as the page says (chapter 11: images, not digits)", () => {
+    const node = LossChart(history(1), {width: 400, heldOut: [{step: 10, negElbo: 150, kl: 10}], names: {heldOutKl: "KL (held-out images)"}});
+    const klFigure = node.children[1];
+    expect(klFigure.textContent).toContain("KL (held-out images)");
+    expect(klFigure.textContent).not.toContain(LOSS_SERIES.heldOutKl);
+    expect(klFigure.querySelectorAll('g[aria-label="dot"] circle')).toHaveLength(1);
+  });
+
   it("LossChart([]) says where the curves will appear", () => {
     expect(LossChart([]).textContent).toBe("The loss curves appear here once training starts.");
   });
