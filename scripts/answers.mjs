@@ -18,7 +18,7 @@ export function exercisesOf(markdown) {
   const rest = markdown.slice(start).replace(/^## Exercises\s*$/m, "");
   const end = rest.search(/^## /m);
   const section = end < 0 ? rest : rest.slice(0, end);
-  const live = "*(computed live on the chapter page, for the reader's seed)*";
+  const live = "*(a value the chapter page computes live; open the chapter to see it)*";
   const clean = (text) =>
     text
       .replace(/```[\s\S]*?```/g, "")
