@@ -58,14 +58,34 @@ describe("chapters in a real browser", () => {
   it("chapter 2: the × decodes are numbered, and both scatters number their × marks 1 to 20 to match", async () => {
     const {page} = await site().visit("/chapters/02-autoencoders");
     await expect.poll(() => page.getByRole("img", {name: /codes far from every test digit's code, draw 1, numbered 1 to 20/}).count()).toBe(1);
-    const numbers = (label: RegExp) =>
-      page.getByRole("img", {name: label}).first().evaluate((svg) => [...svg.querySelectorAll("text")].map((t) => t.textContent ?? "").filter((t) => /^\d+$/.test(t)));
+    // The labels of the × marks (the text mark, not the axes' ticks): every number once, marks that sit
+    // close together sharing one label ("2, 4, 15"), and no label drawn over another.
+    const labels = (label: RegExp) =>
+      page.getByRole("img", {name: label}).first().evaluate((svg) => {
+        const texts = [...svg.querySelectorAll('g[aria-label="text"] text')] as SVGTextElement[];
+        const boxes = texts.map((t) => t.getBoundingClientRect());
+        const overlaps: string[] = [];
+        for (let i = 0; i < boxes.length; i++)
+          for (let j = i + 1; j < boxes.length; j++) {
+            const [a, b] = [boxes[i], boxes[j]];
+            if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps.push(`${texts[i].textContent} / ${texts[j].textContent}`);
+          }
+        return {numbers: texts.flatMap((t) => (t.textContent ?? "").split(", ")), overlaps};
+      });
     const wanted = Array.from({length: 20}, (_, i) => String(i + 1));
-    // The latent scatter's axes have numeric ticks too: every × number must be there.
-    const scatter = await numbers(/The autoencoder's 2-D codes/);
-    for (const n of wanted) expect(scatter).toContain(n);
-    const distances = await numbers(/For each decoded code of the autoencoder/);
-    for (const n of wanted) expect(distances).toContain(n);
+    // The first draw and four more, as a reader pressing the button would see them.
+    for (let draw = 1; draw <= 5; draw++) {
+      if (draw > 1) {
+        await page.getByRole("button", {name: "Decode new random points"}).click();
+        await expect.poll(() => page.getByRole("img", {name: new RegExp(`codes far from every test digit's code, draw ${draw}, numbered 1 to 20`)}).count()).toBe(1);
+        await waitForCells(page);
+      }
+      for (const name of [/The autoencoder's 2-D codes/, /For each decoded code of the autoencoder/]) {
+        const {numbers, overlaps} = await labels(name);
+        expect([...numbers].sort((a, b) => Number(a) - Number(b)), `draw ${draw}: ${name}`).toEqual(wanted);
+        expect(overlaps, `draw ${draw}: ${name}`).toEqual([]);
+      }
+    }
     await page.close();
   });
 
