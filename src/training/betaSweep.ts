@@ -17,7 +17,7 @@ import {
   SWEEP_TRAIN_COUNT as TRAIN_COUNT,
   SWEEP_WARMUP_FRACTION
 } from "./sweepSettings.js";
-import {connectTraining, type TrainingConnection} from "./trainingClient.js";
+import {connectTraining, eventWaiter, type TrainingConnection} from "./trainingClient.js";
 
 export interface BetaSweepOptions {
   /** URL of the first chunk of training digits (the first 5,000 are used). */
@@ -70,28 +70,13 @@ export function BetaSweep({trainUrl, test, backend, small = false, invalidation}
   let connection: TrainingConnection | null = null;
   let stopped = false;
   let nextId = 1;
-  const listeners = new Set<(event: TrainingEvent) => void>();
-
-  /** The next event that `match` accepts; a "failed" event rejects. */
-  const next = <T extends TrainingEvent>(match: (event: TrainingEvent) => event is T): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const listener = (event: TrainingEvent) => {
-        if (event.type === "failed") {
-          listeners.delete(listener);
-          reject(new Error(event.message));
-        } else if (match(event)) {
-          listeners.delete(listener);
-          resolve(event);
-        }
-      };
-      listeners.add(listener);
-    });
+  const {dispatch, next} = eventWaiter();
 
   async function connect(): Promise<TrainingConnection> {
     if (connection) return connection;
     status.textContent = `Starting the training worker on ${backend.backend}…`;
     const c = await connectTraining(backend);
-    c.listen((event) => listeners.forEach((l) => l(event)));
+    c.listen(dispatch);
     c.listen((event) => {
       if (event.type === "progress" && event.progress.state === "running") status.textContent = `${status.dataset.beta}: step ${event.progress.step} of ${event.progress.totalSteps}…`;
     });

@@ -20,7 +20,7 @@ import {
   TRAVERSAL,
   TRAVERSAL_STEPS
 } from "./factorSettings.js";
-import {connectTraining, type TrainingConnection} from "./trainingClient.js";
+import {connectTraining, eventWaiter, type TrainingConnection} from "./trainingClient.js";
 
 export interface FactorSweepOptions {
   backend: BackendChoice;
@@ -97,26 +97,13 @@ export function FactorSweep({backend, seed, traversalImage = 0, small = false, s
   let connection: TrainingConnection | null = null;
   let stopped = false;
   let nextId = 1;
-  const listeners = new Set<(event: TrainingEvent) => void>();
-  const next = <T extends TrainingEvent>(match: (event: TrainingEvent) => event is T): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const listener = (event: TrainingEvent) => {
-        if (event.type === "failed") {
-          listeners.delete(listener);
-          reject(new Error(event.message));
-        } else if (match(event)) {
-          listeners.delete(listener);
-          resolve(event);
-        }
-      };
-      listeners.add(listener);
-    });
+  const {dispatch, next} = eventWaiter();
 
   async function connect(): Promise<TrainingConnection> {
     if (connection) return connection;
     status.textContent = `Starting the training worker on ${backend.backend}…`;
     const c = await connectTraining(backend);
-    c.listen((event) => listeners.forEach((l) => l(event)));
+    c.listen(dispatch);
     c.listen((event) => {
       if (event.type === "progress" && event.progress.state === "running") status.textContent = `${status.dataset.beta}: step ${event.progress.step} of ${event.progress.totalSteps}…`;
     });

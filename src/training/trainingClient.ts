@@ -106,3 +106,27 @@ export async function connectTraining(choice: BackendChoice): Promise<TrainingCo
     close: () => worker.terminate()
   };
 }
+
+/**
+ * Waiting for the session's replies one at a time (the sweeps' "send a command, await its answer"):
+ * `dispatch` is what a connection's listener calls with each event; `next(match)` resolves with the
+ * next event `match` accepts, and rejects with the message of a "failed" event that comes first.
+ */
+export function eventWaiter() {
+  const listeners = new Set<(event: TrainingEvent) => void>();
+  const dispatch = (event: TrainingEvent) => listeners.forEach((l) => l(event));
+  const next = <T extends TrainingEvent>(match: (event: TrainingEvent) => event is T): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const listener = (event: TrainingEvent) => {
+        if (event.type === "failed") {
+          listeners.delete(listener);
+          reject(new Error(event.message));
+        } else if (match(event)) {
+          listeners.delete(listener);
+          resolve(event);
+        }
+      };
+      listeners.add(listener);
+    });
+  return {dispatch, next};
+}
