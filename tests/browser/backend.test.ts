@@ -103,3 +103,28 @@ describe("a live chapter says what its figures run on, and why after a fallback"
     expect(text).toMatch(/WebAssembly \(WASM\): its WebAssembly file could not be downloaded or started \(.*fetch.*\)/i);
   });
 });
+
+describe("chapters whose first figures do not wait for the backend", () => {
+  const site = useSite();
+
+  // Chapters 2, 5, 7 and 9 draw figures that need no tfjs before the backend is chosen; a cell that
+  // reached a tfjs operation early would start tfjs's default backend (WebGL) beside the one asked for.
+  for (const chapter of ["02-autoencoders", "05-kl-closed-form", "07-training", "09-conditional-vae"]) {
+    it(`/chapters/${chapter}?backend=wasm starts no tfjs backend but WASM`, async () => {
+      const visit = await site().visit(`/chapters/${chapter}?backend=wasm`);
+      try {
+        expect(visit.consoleErrors).toEqual([]);
+        expect(visit.pageErrors).toEqual([]);
+        const started = await visit.page.evaluate(`(async () => {
+          const url = performance.getEntriesByType("resource").map((e) => e.name).find((n) => n.includes("/_node/@vae/tf@"));
+          const module = await import(url);
+          const tf = module.getBackend ? module : module.default;
+          return {backend: tf.getBackend(), started: Object.keys(tf.engine().registry)};
+        })()`);
+        expect(started).toEqual({backend: "wasm", started: ["wasm"]});
+      } finally {
+        await visit.page.close();
+      }
+    });
+  }
+});
