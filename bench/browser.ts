@@ -6,6 +6,9 @@
 //   - training examples/second (steps counted by the page × batch size / seconds);
 //   - main-thread blocking: the longest gap between animation frames and the longest task reported
 //     by the Long Tasks API, against the same page idle over the same window (the reference);
+//   - from a Chromium trace of the same window, the most CPU time the page's main thread spent in any
+//     one task: where the worker and the emulated GPU take every core, a task can last far longer than
+//     the work in it (it waits for a core), and this separates the page's own work from the waiting;
 // then the same model's examples/second with lib's Trainer on WASM in this Node process.
 // Then, unless --pages none, every page's weight and first figure (as `npm run bench:pages`): seconds
 // from navigation to the first live figure, and bytes fetched before it, gzip-compressed and raw.
@@ -53,7 +56,30 @@ interface Probe {
 }
 
 const site = await openSite();
-type Run = {examplesPerSecond: number; steps: number; training: Probe; status: string};
+interface TaskCpu {
+  /** The most CPU time (ms) the renderer's main thread spent in any one task. */
+  maxCpuMs: number;
+}
+type Run = {examplesPerSecond: number; steps: number; training: Probe; status: string; cpu: TaskCpu};
+
+/** Traces the renderer's main thread over `window` (its toplevel and devtools.timeline categories). */
+async function traceTasks(page: import("playwright-core").Page, window: () => Promise<void>): Promise<TaskCpu> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: {name: string; ph: string; pid: number; tid: number; dur?: number; tdur?: number; args?: {name?: string}}[] = [];
+  cdp.on("Tracing.dataCollected", (e) => events.push(...(e.value as unknown as typeof events)));
+  const complete = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
+  await cdp.send("Tracing.start", {traceConfig: {includedCategories: ["toplevel", "disabled-by-default-devtools.timeline"]}, transferMode: "ReportEvents"});
+  await window();
+  await cdp.send("Tracing.end");
+  await complete;
+  await cdp.detach();
+  const mains = new Set(events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain").map((e) => `${e.pid}:${e.tid}`));
+  // The page's main thread is the renderer main thread that ran the most.
+  const byThread = new Map<string, typeof events>();
+  for (const e of events) if (e.name === "RunTask" && e.ph === "X" && mains.has(`${e.pid}:${e.tid}`)) byThread.set(`${e.pid}:${e.tid}`, [...(byThread.get(`${e.pid}:${e.tid}`) ?? []), e]);
+  const tasks = [...byThread.values()].sort((a, b) => b.reduce((t, e) => t + (e.dur ?? 0), 0) - a.reduce((t, e) => t + (e.dur ?? 0), 0))[0] ?? [];
+  return {maxCpuMs: Math.max(0, ...tasks.map((e) => (e.tdur ?? 0) / 1000))};
+}
 const results: Record<string, {idle: Probe; page: Run; worker: Run}> = {};
 
 /** Presses play on a freshly opened lab, warms up for 20 steps, and measures over the window. */
@@ -70,20 +96,27 @@ async function measure(path: string, backend: string): Promise<Run> {
     await page.waitForTimeout(250);
   }
   await page.evaluate(START_PROBE);
-  const [step0, t0] = [await stepOf(), Date.now()];
-  await page.waitForTimeout(seconds * 1000);
-  const [step1, t1] = [await stepOf(), Date.now()];
+  let step0 = 0;
+  let t0 = 0;
+  let step1 = 0;
+  let t1 = 0;
+  const cpu = await traceTasks(page, async () => {
+    [step0, t0] = [await stepOf(), Date.now()];
+    await page.waitForTimeout(seconds * 1000);
+    [step1, t1] = [await stepOf(), Date.now()];
+  });
   const training = (await page.evaluate(READ_PROBE)) as Probe;
   await page.getByRole("button", {name: "Pause", exact: true}).click();
   const status = `${await page.locator(".lab-status").first().textContent()} | ${await page.locator(".lab-thread").textContent()}`;
   if (consoleErrors.length) throw new Error(`${backend}: console errors: ${consoleErrors.join("; ")}`);
   await page.close();
-  return {examplesPerSecond: ((step1 - step0) * BATCH * 1000) / (t1 - t0), steps: step1 - step0, training, status};
+  return {examplesPerSecond: ((step1 - step0) * BATCH * 1000) / (t1 - t0), steps: step1 - step0, training, status, cpu};
 }
 
 const line = (r: Run) =>
   `${r.examplesPerSecond.toFixed(0)} examples/s over ${r.steps} steps; longest frame ${r.training.longestFrame.toFixed(0)} ms ` +
-  `(p95 ${r.training.p95Frame.toFixed(0)} ms, ${r.training.frames} frames), longest task ${r.training.longestTask.toFixed(0)} ms, ${r.training.longTasks} tasks > 50 ms`;
+  `(p95 ${r.training.p95Frame.toFixed(0)} ms, ${r.training.frames} frames), longest task ${r.training.longestTask.toFixed(0)} ms, ${r.training.longTasks} tasks > 50 ms; ` +
+  `the most CPU time in one task (traced) ${r.cpu.maxCpuMs.toFixed(0)} ms`;
 
 try {
   for (const backend of backends) {
@@ -139,11 +172,13 @@ const summary = Object.entries(results)
       `${b}_examples_per_s=${r.page.examplesPerSecond.toFixed(0)}`,
       `${b}_longest_frame_ms=${r.page.training.longestFrame.toFixed(0)}`,
       `${b}_longest_task_ms=${r.page.training.longestTask.toFixed(0)}`,
+      `${b}_max_task_cpu_ms=${r.page.cpu.maxCpuMs.toFixed(0)}`,
       `${b}_idle_longest_frame_ms=${r.idle.longestFrame.toFixed(0)}`,
       `${b}_idle_longest_task_ms=${r.idle.longestTask.toFixed(0)}`,
       `${b}_worker_examples_per_s=${r.worker.examplesPerSecond.toFixed(0)}`,
       `${b}_worker_longest_frame_ms=${r.worker.training.longestFrame.toFixed(0)}`,
       `${b}_worker_longest_task_ms=${r.worker.training.longestTask.toFixed(0)}`,
+      `${b}_worker_max_task_cpu_ms=${r.worker.cpu.maxCpuMs.toFixed(0)}`,
       `${b}_worker_to_page_ratio=${(r.worker.examplesPerSecond / r.page.examplesPerSecond).toFixed(2)}`
     ].join(" ")
   )
