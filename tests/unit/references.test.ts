@@ -39,4 +39,16 @@ describe("data/references", () => {
       }
     }
   });
+
+  it("vae-20d/command.txt: its whole epochs and steps of the last one add up to the steps model.json records, at 60,000 / 128 steps an epoch", () => {
+    const command = readFileSync(join(root, "data/checkpoints/vae-20d/command.txt"), "utf-8");
+    const metadata = json("data/checkpoints/vae-20d/model.json").userDefinedMetadata.metadata;
+    const [, epochs, steps, epoch, total] = command.match(/after (\d+) whole epochs and (\d+) steps of epoch (\d+) \(([\d,]+) steps/)!.map((v) => Number(v.replace(/,/g, "")));
+    const perEpoch = Math.floor(60000 / 128);
+    expect(command).toContain(`at ${perEpoch} steps an epoch`);
+    expect(epochs).toBe(metadata.epochsCompleted);
+    expect(epoch).toBe(epochs + 1);
+    expect(total).toBe(metadata.steps);
+    expect(epochs * perEpoch + steps).toBe(total);
+  });
 });
