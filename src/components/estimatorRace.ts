@@ -85,3 +85,27 @@ export function EstimateSpread(series: EstimatorSeries[], exact: number, {width 
     ]
   });
 }
+
+/**
+ * What a race figure shows before its estimates exist (the page's first moments, while the backend
+ * starts): its axes and the exact gradient, dashed, with a line saying the estimates are coming.
+ * `kind` "means" has RunningMeans's axes (n across, the gradient up); "estimates" EstimateSpread's
+ * (the gradient across).
+ */
+export function RacePending(exact: number, samples: number, {width = 640, kind = "means"}: {width?: number; kind?: "means" | "estimates"} = {}): SVGSVGElement | HTMLElement {
+  const what = kind === "means" ? "running means" : "single estimates";
+  const note = Plot.text([`computing the ${what}…`], {frameAnchor: "middle", dy: 24, fill: "currentColor", fontSize: 13});
+  const label = Plot.text([exact], {...(kind === "means" ? {x: samples, y: exact, textAnchor: "end", dy: -8} : {x: exact, frameAnchor: "top", dx: 4, textAnchor: "start", dy: 4}), text: () => "exact", fill: "currentColor"});
+  const dashed = {stroke: "currentColor", strokeWidth: 1.5, strokeDasharray: "4 3"};
+  return Plot.plot({
+    ariaLabel: `The exact gradient ${exact.toFixed(3)}; the ${what} are being computed`,
+    width,
+    height: kind === "means" ? 280 : 200,
+    marginLeft: kind === "means" ? undefined : 20,
+    marginRight: 20,
+    ...(kind === "means"
+      ? {x: {type: "log", domain: [1, samples], label: "samples averaged, n", grid: true}, y: {label: "running mean of the estimates", domain: [exact - 1, exact + 1], grid: true}}
+      : {x: {label: "one single-sample gradient estimate", domain: [exact - 1, exact + 1], grid: true}, y: {axis: null, domain: [0, 1]}}),
+    marks: [kind === "means" ? Plot.ruleY([exact], dashed) : Plot.ruleX([exact], dashed), label, note]
+  });
+}

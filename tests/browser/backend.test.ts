@@ -107,9 +107,9 @@ describe("a live chapter says what its figures run on, and why after a fallback"
 describe("chapters whose first figures do not wait for the backend", () => {
   const site = useSite();
 
-  // Chapters 2, 5, 7 and 9 draw figures that need no tfjs before the backend is chosen; a cell that
+  // Chapters 2, 5, 6, 7 and 9 draw figures that need no tfjs before the backend is chosen; a cell that
   // reached a tfjs operation early would start tfjs's default backend (WebGL) beside the one asked for.
-  for (const chapter of ["02-autoencoders", "05-kl-closed-form", "07-training", "09-conditional-vae"]) {
+  for (const chapter of ["02-autoencoders", "05-kl-closed-form", "06-reparameterization", "07-training", "09-conditional-vae"]) {
     it(`/chapters/${chapter}?backend=wasm starts no tfjs backend but WASM`, async () => {
       const visit = await site().visit(`/chapters/${chapter}?backend=wasm`);
       try {

@@ -198,6 +198,11 @@ describe("chapters in a real browser", () => {
     await setInput(page, "σ", 0.2);
     expect(await number(page, "score-std")).toBeGreaterThan(score);
     expect(await number(page, "reparam-std")).toBeLessThan(reparam);
+    // The race's figures are redrawn for the new σ: estimates and exact gradient together (they are
+    // drawn from the race as last computed, never the new exact value over the old estimates).
+    const exact = (2 * 1.5 + Math.cos(1.5) * Math.exp(-(0.2 ** 2) / 2)).toFixed(3);
+    await expect.poll(() => page.getByRole("img", {name: new RegExp(`^Running means of .* around the exact gradient ${exact}$`)}).count()).toBe(1);
+    await expect.poll(() => page.getByRole("img", {name: new RegExp(`^One dot per single-sample estimate.* with the exact gradient ${exact}$`)}).count()).toBe(1);
     await page.close();
   });
 

@@ -10,6 +10,7 @@ import {LabControls} from "../../src/components/labControls.ts";
 import {LabLatentPlane, ManifoldGrid} from "../../src/components/labLatentPlane.ts";
 import {LOSS_SERIES, LossChart, type LossPoint} from "../../src/components/lossChart.ts";
 import {JensenFigure} from "../../src/components/jensen.ts";
+import {RacePending} from "../../src/components/estimatorRace.ts";
 import {ReconstructionGrid} from "../../src/components/reconstructionGrid.ts";
 import {ROLE_COLORS} from "../../src/components/roles.ts";
 
@@ -172,3 +173,30 @@ describe("JensenFigure", () => {
     expect(Number(ring.getAttribute("r")) - Number(ring.parentElement!.getAttribute("stroke-width")) / 2).toBeGreaterThan(Number(dot.getAttribute("r")));
   });
 });
+
+describe("RacePending", () => {
+  it("RacePending(exact, samples) draws the exact gradient dashed at its value and says the estimates are being computed", () => {
+    const svg = RacePending(3.062, 1000, {kind: "means"}) as Element;
+    expect(svg.getAttribute("aria-label")).toBe("The exact gradient 3.062; the running means are being computed");
+    const rule = svg.querySelector('g[aria-label="rule"] line')!;
+    expect(rule.parentElement!.getAttribute("stroke-dasharray")).toBe("4 3");
+    // The y axis spans exact ± 1, so the rule is at the middle of the plot's height.
+    const ticks = [...svg.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => Number(t.textContent!.replace("−", "-")));
+    expect(Math.min(...ticks)).toBeGreaterThanOrEqual(2.062 - 1e-9);
+    expect(Math.max(...ticks)).toBeLessThanOrEqual(4.062 + 1e-9);
+    const texts = [...svg.querySelectorAll('g[aria-label="text"] text')].map((t) => t.textContent);
+    expect(texts).toContain("exact");
+    expect(texts).toContain("computing the running means…");
+  });
+
+  it("RacePending(exact, samples, {kind: \"estimates\"}) has EstimateSpread's axis (the gradient across) with the exact value dashed on it", () => {
+    const svg = RacePending(3.062, 1000, {kind: "estimates"}) as Element;
+    expect(svg.getAttribute("aria-label")).toBe("The exact gradient 3.062; the single estimates are being computed");
+    expect(svg.querySelector('g[aria-label="x-axis label"]')!.textContent).toContain("one single-sample gradient estimate");
+    expect(svg.querySelector('g[aria-label="y-axis tick"]')).toBeNull();
+    const rule = svg.querySelector('g[aria-label="rule"] line')!;
+    expect(rule.getAttribute("x1")).toBe(rule.getAttribute("x2"));
+    expect(rule.parentElement!.getAttribute("stroke-dasharray")).toBe("4 3");
+  });
+});
+
