@@ -1,6 +1,7 @@
 import {concatBytes} from "./bytes.js";
 import {encodeFloat16} from "./float16.js";
 import {createModel, validateConfig, type Model, type ModelConfig} from "./model.js";
+import type {ParamStore} from "./params.js";
 import {tf, type Tensor} from "./tf.js";
 
 /** Marks our checkpoints, so a random model.json is refused with a clear message. */
@@ -110,22 +111,33 @@ export function decodeChecked(artifacts: tf.io.ModelArtifacts, expected: Map<str
 }
 
 /**
- * A new model from a checkpoint. Everything is checked before the model is returned; on any problem
- * a CheckpointError says what, and nothing else is touched (the caller's current model stays).
+ * Checks a checkpoint's weights against `params` (names, shapes, sizes, finiteness) and assigns them:
+ * `params` changes only if every check passes. Every model kind loads its weights through this.
  */
-export function modelFromArtifacts(artifacts: tf.io.ModelArtifacts): Model {
-  const config = checkpointConfig(artifacts);
-  const model = createModel(config);
+export function assignCheckedWeights(params: ParamStore, artifacts: tf.io.ModelArtifacts): void {
+  const expected = new Map([...params.variables].map(([name, v]) => [name, v.shape]));
+  const weights = decodeChecked(artifacts, expected);
+  params.assign(weights);
+  tf.dispose([...weights.values()]);
+}
+
+/** A freshly made model given a checkpoint's weights; on any problem it is disposed and the CheckpointError thrown. */
+export function withCheckpointWeights<T extends {params: ParamStore; dispose(): void}>(model: T, artifacts: tf.io.ModelArtifacts): T {
   try {
-    const expected = new Map([...model.params.variables].map(([name, v]) => [name, v.shape]));
-    const weights = decodeChecked(artifacts, expected);
-    model.params.assign(weights);
-    tf.dispose([...weights.values()]);
+    assignCheckedWeights(model.params, artifacts);
     return model;
   } catch (error) {
     model.dispose();
     throw error;
   }
+}
+
+/**
+ * A new model from a checkpoint. Everything is checked before the model is returned; on any problem
+ * a CheckpointError says what, and nothing else is touched (the caller's current model stays).
+ */
+export function modelFromArtifacts(artifacts: tf.io.ModelArtifacts): Model {
+  return withCheckpointWeights(createModel(checkpointConfig(artifacts)), artifacts);
 }
 
 /**
@@ -139,10 +151,7 @@ export function loadWeightsInto(model: Model, artifacts: tf.io.ModelArtifacts): 
   if (JSON.stringify(theirs) !== JSON.stringify(ours)) {
     throw new CheckpointError(`The checkpoint is for a different model (${describe(config)}) than this one (${describe(model.config)}).`);
   }
-  const expected = new Map([...model.params.variables].map(([name, v]) => [name, v.shape]));
-  const weights = decodeChecked(artifacts, expected);
-  model.params.assign(weights);
-  tf.dispose([...weights.values()]);
+  assignCheckedWeights(model.params, artifacts);
 }
 
 /** "vae, mlp [512], latent 20, bernoulli" */

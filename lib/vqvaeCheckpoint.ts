@@ -2,10 +2,11 @@ import {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
   CheckpointError,
-  decodeChecked,
+  assignCheckedWeights,
   decodeCheckpointBundle,
   modelToArtifacts,
   readArtifacts,
+  withCheckpointWeights,
   type CheckpointMetadata
 } from "./checkpoint.js";
 import {createAutoregressivePrior, type AutoregressiveCodePrior, type AutoregressivePriorConfig} from "./autoregressivePrior.js";
@@ -52,14 +53,7 @@ export function vqvaeToArtifacts(model: VqVae, options: {float16?: boolean; meta
 
 /** A new VQ-VAE from a checkpoint; on any problem a CheckpointError says what, and nothing is built. */
 export function vqvaeFromArtifacts(artifacts: tf.io.ModelArtifacts): VqVae {
-  const model = createVqVae(vqvaeCheckpointConfig(artifacts));
-  try {
-    loadVqVaeWeights(model, artifacts);
-    return model;
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
+  return withCheckpointWeights(createVqVae(vqvaeCheckpointConfig(artifacts)), artifacts);
 }
 
 /** Loads a checkpoint's weights into a VQ-VAE of the same architecture (resuming); changed only if every check passes. */
@@ -69,14 +63,7 @@ export function loadVqVaeWeightsInto(model: VqVae, artifacts: tf.io.ModelArtifac
   if (JSON.stringify(theirs) !== JSON.stringify(ours)) {
     throw new CheckpointError(`The checkpoint is for a different VQ-VAE (${describeVqVae(theirs)}) than this one (${describeVqVae(ours)}).`);
   }
-  loadVqVaeWeights(model, artifacts);
-}
-
-function loadVqVaeWeights(model: VqVae, artifacts: tf.io.ModelArtifacts): void {
-  const expected = new Map([...model.params.variables].map(([name, v]) => [name, v.shape]));
-  const weights = decodeChecked(artifacts, expected);
-  model.params.assign(weights);
-  tf.dispose([...weights.values()]);
+  assignCheckedWeights(model.params, artifacts);
 }
 
 /** "vqvae, conv [16, 32], 7×7 grid, K = 64 codes of D = 8" */
@@ -120,16 +107,7 @@ export function spatialVaeFromArtifacts(artifacts: tf.io.ModelArtifacts): Spatia
   } catch (error) {
     throw new CheckpointError(`The checkpoint's model description is broken: ${(error as Error).message}.`);
   }
-  try {
-    const expected = new Map([...model.params.variables].map(([name, v]) => [name, v.shape]));
-    const weights = decodeChecked(artifacts, expected);
-    model.params.assign(weights);
-    tf.dispose([...weights.values()]);
-    return model;
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
+  return withCheckpointWeights(model, artifacts);
 }
 
 /** An autoregressive code prior (lib/autoregressivePrior.ts) in the same checkpoint format (kind "code-prior"). */
@@ -150,14 +128,5 @@ export function codePriorFromArtifacts(artifacts: tf.io.ModelArtifacts): Autoreg
   } catch (error) {
     throw new CheckpointError(`The checkpoint's model description is broken: ${(error as Error).message}.`);
   }
-  try {
-    const expected = new Map([...prior.params.variables].map(([name, v]) => [name, v.shape]));
-    const weights = decodeChecked(artifacts, expected);
-    prior.params.assign(weights);
-    tf.dispose([...weights.values()]);
-    return prior;
-  } catch (error) {
-    prior.dispose();
-    throw error;
-  }
+  return withCheckpointWeights(prior, artifacts);
 }
