@@ -75,10 +75,17 @@ async function traceTasks(page: import("playwright-core").Page, window: () => Pr
   await cdp.detach();
   const mains = new Set(events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain").map((e) => `${e.pid}:${e.tid}`));
   // The page's main thread is the renderer main thread that ran the most.
-  const byThread = new Map<string, typeof events>();
-  for (const e of events) if (e.name === "RunTask" && e.ph === "X" && mains.has(`${e.pid}:${e.tid}`)) byThread.set(`${e.pid}:${e.tid}`, [...(byThread.get(`${e.pid}:${e.tid}`) ?? []), e]);
-  const tasks = [...byThread.values()].sort((a, b) => b.reduce((t, e) => t + (e.dur ?? 0), 0) - a.reduce((t, e) => t + (e.dur ?? 0), 0))[0] ?? [];
-  return {maxCpuMs: Math.max(0, ...tasks.map((e) => (e.tdur ?? 0) / 1000))};
+  const byThread = new Map<string, {busy: number; tasks: typeof events}>();
+  for (const e of events) {
+    const thread = `${e.pid}:${e.tid}`;
+    if (e.name !== "RunTask" || e.ph !== "X" || !mains.has(thread)) continue;
+    const entry = byThread.get(thread) ?? {busy: 0, tasks: []};
+    entry.busy += e.dur ?? 0;
+    entry.tasks.push(e);
+    byThread.set(thread, entry);
+  }
+  const tasks = [...byThread.values()].sort((a, b) => b.busy - a.busy)[0]?.tasks ?? [];
+  return {maxCpuMs: tasks.reduce((most, e) => Math.max(most, (e.tdur ?? 0) / 1000), 0)};
 }
 const results: Record<string, {idle: Probe; page: Run; worker: Run}> = {};
 
